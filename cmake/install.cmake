@@ -1,0 +1,18 @@
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS asio_ipv4 EXPORT asio_ipv4Targets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(ASIO_IPV4_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/asio_ipv4)
+install(EXPORT asio_ipv4Targets NAMESPACE asio_ipv4:: DESTINATION ${ASIO_IPV4_CMAKE_DIR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/asio_ipv4Config.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4Config.cmake INSTALL_DESTINATION ${ASIO_IPV4_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4ConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4Config.cmake
+  ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4ConfigVersion.cmake DESTINATION ${ASIO_IPV4_CMAKE_DIR})
