@@ -1,0 +1,466 @@
+//
+// asio_ipv4/cmsg_socket.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef ASIO_IPV4_CMSG_SOCKET_HPP
+#define ASIO_IPV4_CMSG_SOCKET_HPP
+
+#include <asio_ipv4/control_message.hpp>
+#include <asio_ipv4/detail/io_attempts.hpp>
+#include <asio_ipv4/detail/io_driver.hpp>
+#include <asio_ipv4/message.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace asio_ipv4 {
+
+/// Adapts an Asio datagram or raw socket for receives and sends that carry
+/// IPv4 control messages.
+///
+/// A cmsg_socket owns a @c Socket (for example @c boost::asio::ip::udp::socket,
+/// @c asio_ipv4::ip4::raw::socket or @c boost::asio::ip::icmp::socket) and
+/// performs @c recvmsg / @c sendmsg / @c recvmmsg / @c sendmmsg on it. Each
+/// receive decodes the datagram's control messages into a
+/// @ref control_message; each send encodes one. Options, binding, connecting
+/// and closing go through next_layer().
+///
+/// Every operation makes a non-blocking system call (MSG_DONTWAIT) and, when
+/// the socket is not ready, waits with the socket's @c async_wait / @c wait
+/// and tries again. The system call is tried before waiting, so a datagram
+/// that is already queued costs one call; the completion is then posted, never
+/// invoked inside the initiating function.
+///
+/// @par Truncation
+/// A datagram larger than the buffer completes with
+/// @c boost::asio::error::message_size (bytes = what was stored). Control
+/// messages that did not fit complete with
+/// @c asio_ipv4::error::control_truncated (what fit is decoded). When both
+/// happen, message_size wins. In batches these land in @c message::error.
+///
+/// @par Thread Safety
+/// @e Distinct @e objects: Safe.@n
+/// @e Shared @e objects: Unsafe. As with Asio sockets, start at most one
+/// receive-type and one send-type operation at a time; on the epoll backend,
+/// drive each socket from one thread at a time (an io_context run by one
+/// thread, or a strand whose reactor is not polled concurrently), since a
+/// readiness wait started after a failed attempt cannot see an edge that
+/// another thread consumed in between.
+///
+/// @par Example
+/// @code
+/// asio_ipv4::cmsg_socket<boost::asio::ip::udp::socket> s(ctx, udp::endpoint(udp::v4(), 5000));
+/// s.next_layer().set_option(asio_ipv4::ip4::receive_packet_info(true));
+/// udp::endpoint sender;
+/// asio_ipv4::control_message cm;
+/// std::size_t n = co_await s.async_receive_from(boost::asio::buffer(buf), sender, cm);
+/// std::cout << "to " << *cm.destination << " via if " << *cm.interface_index << '\n';
+/// @endcode
+template <class Socket>
+class cmsg_socket
+{
+public:
+  /// The type of the adapted socket.
+  using next_layer_type = Socket;
+
+  /// The type of the executor associated with the object.
+  using executor_type = typename Socket::executor_type;
+
+  /// The protocol type.
+  using protocol_type = typename Socket::protocol_type;
+
+  /// The endpoint type.
+  using endpoint_type = typename Socket::endpoint_type;
+
+  /// Constructs the adapted socket from the arguments (an executor or
+  /// execution context, then optionally a protocol or endpoint, as the
+  /// socket's own constructors take them).
+  template <class... Args,
+      class = std::enable_if_t<!(sizeof...(Args) == 1
+          && (std::is_same<std::decay_t<Args>, cmsg_socket>::value && ...))>>
+  explicit cmsg_socket(Args&&... args) : socket_(std::forward<Args>(args)...)
+  {
+  }
+
+  /// Adapts an existing socket (moved in).
+  explicit cmsg_socket(Socket&& socket) : socket_(std::move(socket)) {}
+
+  /// Move constructor.
+  cmsg_socket(cmsg_socket&&) = default;
+
+  /// Move assignment.
+  cmsg_socket& operator=(cmsg_socket&&) = default;
+
+  /// Returns the adapted socket.
+  next_layer_type& next_layer() noexcept { return socket_; }
+
+  /// Returns the adapted socket.
+  const next_layer_type& next_layer() const noexcept { return socket_; }
+
+  /// Returns the executor of the adapted socket.
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+
+  /// @name Receiving one datagram
+  /// @{
+
+  /// Receives one datagram with its control messages and its sender.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param sender Set to the datagram's source.
+  /// @param control Cleared, then filled from the control messages received.
+  /// @param token The completion token.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t bytes_received) @endcode
+  /// @c ec is @c boost::asio::error::message_size when the datagram did not
+  /// fit (bytes_received = what was stored), @c asio_ipv4::error::control_truncated
+  /// when the control messages did not fit.
+  ///
+  /// @par Per-Operation Cancellation
+  /// Supports terminal, partial and total cancellation. A cancelled receive
+  /// that has not consumed a datagram completes with
+  /// @c boost::asio::error::operation_aborted and leaves it queued; one that
+  /// has already consumed it completes with it.
+  ///
+  /// @par Object Lifetimes
+  /// The buffers, @c sender and @c control must stay valid until completion.
+  template <class MutableBufferSequence,
+      class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
+      control_message& control, Token&& token = Token())
+  {
+    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, &sender, control, 0),
+        std::forward<Token>(token));
+  }
+
+  /// Receives one datagram with its control messages (typically on a
+  /// connected socket).
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t bytes_received) @endcode
+  ///
+  /// @par Per-Operation Cancellation
+  /// As for async_receive_from().
+  template <class MutableBufferSequence,
+      class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive(const MutableBufferSequence& buffers, control_message& control, Token&& token = Token())
+  {
+    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, nullptr, control, 0),
+        std::forward<Token>(token));
+  }
+
+  /// Receives one datagram, blocking until one is available.
+  /// @returns The number of bytes received (0 on error).
+  template <class MutableBufferSequence>
+  std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
+      control_message& control, boost::system::error_code& ec)
+  {
+    receive_type<MutableBufferSequence> attempt(buffers, &sender, control, 0);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Receives one datagram, blocking; throws boost::system::system_error,
+  /// also for truncation.
+  template <class MutableBufferSequence>
+  std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender, control_message& control)
+  {
+    boost::system::error_code ec;
+    std::size_t n = receive_from(buffers, sender, control, ec);
+    throw_on_error(ec, "receive_from");
+    return n;
+  }
+
+  /// Receives one datagram (connected socket), blocking.
+  template <class MutableBufferSequence>
+  std::size_t receive(const MutableBufferSequence& buffers, control_message& control, boost::system::error_code& ec)
+  {
+    receive_type<MutableBufferSequence> attempt(buffers, nullptr, control, 0);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Receives one datagram (connected socket), blocking; throws
+  /// boost::system::system_error.
+  template <class MutableBufferSequence>
+  std::size_t receive(const MutableBufferSequence& buffers, control_message& control)
+  {
+    boost::system::error_code ec;
+    std::size_t n = receive(buffers, control, ec);
+    throw_on_error(ec, "receive");
+    return n;
+  }
+
+  /// @}
+  /// @name Sending one datagram
+  /// @{
+
+  /// Sends one datagram with per-datagram control messages.
+  ///
+  /// @param buffers The payload.
+  /// @param destination Where to send it.
+  /// @param control Per-datagram settings: @c local (source address) and
+  /// @c interface_index (IP_PKTINFO), @c ttl, @c tos, @c segment_size (GSO).
+  /// They apply to this datagram only; the socket's options are unchanged.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t bytes_sent) @endcode
+  /// A TTL of 0 in @c control fails with @c boost::asio::error::invalid_argument
+  /// before anything is sent.
+  ///
+  /// @par Per-Operation Cancellation
+  /// Supports terminal, partial and total cancellation while the send waits
+  /// for room in the socket's buffer; nothing has been sent then.
+  ///
+  /// @par Object Lifetimes
+  /// The buffers, @c destination and @c control must stay valid until
+  /// completion.
+  template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
+      const control_message& control, Token&& token = Token())
+  {
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control),
+        std::forward<Token>(token));
+  }
+
+  /// Sends one datagram with control messages on a connected socket.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t bytes_sent) @endcode
+  ///
+  /// @par Per-Operation Cancellation
+  /// As for async_send_to().
+  template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send(const ConstBufferSequence& buffers, const control_message& control, Token&& token = Token())
+  {
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control),
+        std::forward<Token>(token));
+  }
+
+  /// Sends one datagram, blocking while the socket buffer is full.
+  template <class ConstBufferSequence>
+  std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
+      const control_message& control, boost::system::error_code& ec)
+  {
+    send_type<ConstBufferSequence> attempt(buffers, &destination, control);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Sends one datagram, blocking; throws boost::system::system_error.
+  template <class ConstBufferSequence>
+  std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
+      const control_message& control)
+  {
+    boost::system::error_code ec;
+    std::size_t n = send_to(buffers, destination, control, ec);
+    throw_on_error(ec, "send_to");
+    return n;
+  }
+
+  /// Sends one datagram on a connected socket, blocking.
+  template <class ConstBufferSequence>
+  std::size_t send(const ConstBufferSequence& buffers, const control_message& control, boost::system::error_code& ec)
+  {
+    send_type<ConstBufferSequence> attempt(buffers, nullptr, control);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Sends one datagram on a connected socket, blocking; throws
+  /// boost::system::system_error.
+  template <class ConstBufferSequence>
+  std::size_t send(const ConstBufferSequence& buffers, const control_message& control)
+  {
+    boost::system::error_code ec;
+    std::size_t n = send(buffers, control, ec);
+    throw_on_error(ec, "send");
+    return n;
+  }
+
+  /// @}
+  /// @name Batches
+  /// @{
+
+  /// Receives up to @c std::size(messages) datagrams with one or a few
+  /// @c recvmmsg calls.
+  ///
+  /// @param messages A contiguous range (std::vector, std::array, C array) of
+  /// @ref message<endpoint_type>: each slot's buffer says where its datagram
+  /// goes; its endpoint, control, bytes and error are filled in.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t count) @endcode
+  /// The first @c count slots hold datagrams. Truncation is reported per slot
+  /// in @c message::error, not in @c ec. The operation waits only until at
+  /// least one datagram arrived; it then takes what is queued, up to the
+  /// number of slots. If a later system call of the same batch fails, @c ec
+  /// holds that error and @c count still counts the datagrams received.
+  ///
+  /// @par Per-Operation Cancellation
+  /// Supports terminal, partial and total cancellation before any datagram
+  /// was received.
+  template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive_batch(Messages& messages, Token&& token = Token())
+  {
+    return detail::async_run(socket_, receive_batch_type<Messages>(messages), std::forward<Token>(token));
+  }
+
+  /// Receives a batch, blocking until at least one datagram arrived.
+  /// @returns The number of messages received.
+  template <class Messages>
+  std::size_t receive_batch(Messages& messages, boost::system::error_code& ec)
+  {
+    receive_batch_type<Messages> attempt(messages);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Receives a batch, blocking; throws boost::system::system_error.
+  template <class Messages>
+  std::size_t receive_batch(Messages& messages)
+  {
+    boost::system::error_code ec;
+    std::size_t n = receive_batch(messages, ec);
+    throw_on_error(ec, "receive_batch");
+    return n;
+  }
+
+  /// Sends a batch of datagrams with one or a few @c sendmmsg calls.
+  ///
+  /// @param messages A contiguous range of @ref message<endpoint_type, B>
+  /// with B = @c boost::asio::const_buffer or @c mutable_buffer: each slot's
+  /// buffer is its payload, its endpoint the destination (a default endpoint
+  /// means "the connected peer"), its control the per-datagram settings.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t count) @endcode
+  /// The first @c count messages went out (their @c bytes are set). A partial
+  /// send completes with the count and the error that stopped the next
+  /// message, which is also stored in that message's @c error (success when
+  /// the kernel stopped because the socket buffer was full); nothing after it
+  /// is sent, so the caller can resend the rest.
+  ///
+  /// @par Per-Operation Cancellation
+  /// Supports terminal, partial and total cancellation while waiting for room
+  /// before anything was sent.
+  template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send_batch(Messages& messages, Token&& token = Token())
+  {
+    return detail::async_run(socket_, send_batch_type<Messages>(messages), std::forward<Token>(token));
+  }
+
+  /// Sends a batch, blocking until at least one message went out.
+  /// @returns The number of messages sent.
+  template <class Messages>
+  std::size_t send_batch(Messages& messages, boost::system::error_code& ec)
+  {
+    send_batch_type<Messages> attempt(messages);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Sends a batch, blocking; throws boost::system::system_error.
+  template <class Messages>
+  std::size_t send_batch(Messages& messages)
+  {
+    boost::system::error_code ec;
+    std::size_t n = send_batch(messages, ec);
+    throw_on_error(ec, "send_batch");
+    return n;
+  }
+
+  /// @}
+  /// @name The error queue
+  /// @{
+
+  /// Reads one entry of the socket's error queue (needs
+  /// ip4::receive_errors).
+  ///
+  /// @param buffers Receives the start of the datagram that caused the error.
+  /// @param destination Set to that datagram's destination.
+  /// @param control Cleared, then filled: @c control.error holds the error
+  /// (errno, origin, ICMP type and code, offender), other fields as enabled.
+  ///
+  /// @par Completion Signature
+  /// @code void(boost::system::error_code ec, std::size_t bytes) @endcode
+  ///
+  /// @par Per-Operation Cancellation
+  /// Supports terminal, partial and total cancellation before an entry was
+  /// read.
+  template <class MutableBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
+      control_message& control, Token&& token = Token())
+  {
+    return detail::async_run(socket_, error_type<MutableBufferSequence>(buffers, &destination, control, MSG_ERRQUEUE),
+        std::forward<Token>(token));
+  }
+
+  /// Reads one error-queue entry, blocking until one is queued.
+  template <class MutableBufferSequence>
+  std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
+      control_message& control, boost::system::error_code& ec)
+  {
+    error_type<MutableBufferSequence> attempt(buffers, &destination, control, MSG_ERRQUEUE);
+    return detail::run_blocking(socket_, attempt, ec);
+  }
+
+  /// Reads one error-queue entry, blocking; throws boost::system::system_error.
+  template <class MutableBufferSequence>
+  std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
+      control_message& control)
+  {
+    boost::system::error_code ec;
+    std::size_t n = receive_error(buffers, destination, control, ec);
+    throw_on_error(ec, "receive_error");
+    return n;
+  }
+
+  /// @}
+
+private:
+  template <class Buffers>
+  using receive_type = detail::receive_attempt<Buffers, endpoint_type, boost::asio::socket_base::wait_read>;
+  template <class Buffers>
+  using error_type = detail::receive_attempt<Buffers, endpoint_type, boost::asio::socket_base::wait_error>;
+  template <class Buffers>
+  using send_type = detail::send_attempt<Buffers, endpoint_type>;
+
+  template <class Messages>
+  using message_type = std::remove_pointer_t<decltype(std::data(std::declval<Messages&>()))>;
+
+  template <class Messages>
+  struct receive_batch_type : detail::receive_batch_attempt<message_type<Messages>>
+  {
+    explicit receive_batch_type(Messages& m) noexcept
+      : detail::receive_batch_attempt<message_type<Messages>>(std::data(m), std::size(m))
+    {
+    }
+  };
+
+  template <class Messages>
+  struct send_batch_type : detail::send_batch_attempt<message_type<Messages>>
+  {
+    explicit send_batch_type(Messages& m) noexcept
+      : detail::send_batch_attempt<message_type<Messages>>(std::data(m), std::size(m))
+    {
+    }
+  };
+
+  static void throw_on_error(const boost::system::error_code& ec, const char* what)
+  {
+    if (ec)
+      throw boost::system::system_error(ec, what);
+  }
+
+  Socket socket_;
+};
+
+} // namespace asio_ipv4
+
+#endif // ASIO_IPV4_CMSG_SOCKET_HPP

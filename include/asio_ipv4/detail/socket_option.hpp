@@ -1,0 +1,193 @@
+//
+// asio_ipv4/detail/socket_option.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef ASIO_IPV4_DETAIL_SOCKET_OPTION_HPP
+#define ASIO_IPV4_DETAIL_SOCKET_OPTION_HPP
+
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+namespace asio_ipv4 {
+namespace detail {
+
+// An option built from an invalid value reports this level/name pair from
+// its const level()/name(), which is what set_option calls. get_option calls
+// them on a non-const option, so reading into any option object still works.
+// Asio
+// answers it with invalid_argument without any system call (its own v6_only
+// relies on the same pair where IPV6_V6ONLY is missing), so the socket stays
+// untouched. Were that ever to change, the kernel would still refuse the
+// unknown level (ENOPROTOOPT) without effect; the option tests would notice.
+constexpr int invalid_option_level = static_cast<int>(0xA5100000u);
+constexpr int invalid_option_name = 2;
+
+// True when the integer v lies in [Min, Max], compared without narrowing v.
+template <long long Min, long long Max, class T>
+constexpr bool in_range(T v) noexcept
+{
+  static_assert(std::is_integral<T>::value, "an integer value is required");
+  if constexpr (std::is_same<T, bool>::value)
+    return Min <= static_cast<long long>(v) && static_cast<long long>(v) <= Max;
+  else if constexpr (std::is_signed<T>::value)
+    return static_cast<long long>(v) >= Min && static_cast<long long>(v) <= Max;
+  else
+    return (Min <= 0 || static_cast<unsigned long long>(v) >= static_cast<unsigned long long>(Min))
+        && (Max >= 0 && static_cast<unsigned long long>(v) <= static_cast<unsigned long long>(Max));
+}
+
+// Reads an int that the kernel returned either as an int or, for options Linux
+// also answers with a single byte, as one unsigned char.
+inline int int_from_kernel(const int& storage, std::size_t size)
+{
+  if (size == sizeof(int))
+    return storage;
+  if (size == 1)
+  {
+    unsigned char byte;
+    std::memcpy(&byte, &storage, 1);
+    return byte;
+  }
+  throw std::length_error("asio_ipv4: unexpected socket option size");
+}
+
+// Level/name/data for options whose value is one int. Derived classes decide
+// what values are valid and how users see the value.
+template <int Level, int Name>
+class int_option_base
+{
+public:
+  // set_option: an invalid value never reaches the kernel.
+  template <class Protocol>
+  int level(const Protocol&) const noexcept
+  {
+    return valid_ ? Level : invalid_option_level;
+  }
+
+  template <class Protocol>
+  int name(const Protocol&) const noexcept
+  {
+    return valid_ ? Name : invalid_option_name;
+  }
+
+  // get_option: whatever the object held, it can be read into.
+  template <class Protocol>
+  int level(const Protocol&) noexcept
+  {
+    return Level;
+  }
+
+  template <class Protocol>
+  int name(const Protocol&) noexcept
+  {
+    return Name;
+  }
+
+  template <class Protocol>
+  int* data(const Protocol&) noexcept
+  {
+    return &value_;
+  }
+
+  template <class Protocol>
+  const int* data(const Protocol&) const noexcept
+  {
+    return &value_;
+  }
+
+  template <class Protocol>
+  std::size_t size(const Protocol&) const noexcept
+  {
+    return sizeof(value_);
+  }
+
+  /// Accepts both sizes Linux answers with: an int, or one byte.
+  template <class Protocol>
+  void resize(const Protocol&, std::size_t s)
+  {
+    value_ = int_from_kernel(value_, s);
+    valid_ = true;
+  }
+
+protected:
+  int_option_base() noexcept = default;
+  int_option_base(int value, bool valid) noexcept : value_(value), valid_(valid) {}
+
+  int value_ = 0;
+  bool valid_ = true;
+};
+
+// A boolean option (an int 0 or 1 in the kernel).
+template <int Level, int Name>
+class boolean_option : public int_option_base<Level, Name>
+{
+public:
+  /// Constructs the option with the value false.
+  boolean_option() noexcept = default;
+
+  /// Constructs the option with the given value.
+  explicit boolean_option(bool v) noexcept : int_option_base<Level, Name>(v ? 1 : 0, true) {}
+
+  /// Returns the value.
+  bool value() const noexcept { return this->value_ != 0; }
+
+  /// Converts to bool.
+  explicit operator bool() const noexcept { return value(); }
+
+  /// Tests for false.
+  bool operator!() const noexcept { return !value(); }
+};
+
+// An integer option whose valid values lie in [Min, Max]. An out-of-range
+// value is kept (so value() shows what was asked for) but never set.
+template <int Level, int Name, int Min, int Max>
+class ranged_option : public int_option_base<Level, Name>
+{
+public:
+  /// Constructs the option with the value 0, for use with get_option
+  /// (setting it fails with invalid_argument when 0 is out of range).
+  ranged_option() noexcept : int_option_base<Level, Name>(0, in_range<Min, Max>(0)) {}
+
+  /// Constructs the option with the given value; values outside the valid
+  /// range make set_option fail with invalid_argument.
+  template <class Integer, class = std::enable_if_t<std::is_integral<Integer>::value>>
+  explicit ranged_option(Integer v) noexcept
+    : int_option_base<Level, Name>(
+          in_range<Min, Max>(v) ? static_cast<int>(v) : clamp_for_display(v),
+          in_range<Min, Max>(v))
+  {
+  }
+
+  /// Returns the value.
+  int value() const noexcept { return this->value_; }
+
+  /// True when the value can be set.
+  bool valid() const noexcept { return this->valid_; }
+
+private:
+  template <class Integer>
+  static int clamp_for_display(Integer v) noexcept
+  {
+    // Keep an out-of-range value recognisable without overflowing int.
+    if constexpr (std::is_signed<Integer>::value)
+      return v < 0 ? (v < std::numeric_limits<int>::min() ? std::numeric_limits<int>::min() : static_cast<int>(v))
+                   : (static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<int>::max())
+                          ? std::numeric_limits<int>::max()
+                          : static_cast<int>(v));
+    else
+      return static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<int>::max())
+          ? std::numeric_limits<int>::max()
+          : static_cast<int>(v);
+  }
+};
+
+} // namespace detail
+} // namespace asio_ipv4
+
+#endif // ASIO_IPV4_DETAIL_SOCKET_OPTION_HPP

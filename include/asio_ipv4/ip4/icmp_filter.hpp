@@ -1,0 +1,139 @@
+//
+// asio_ipv4/ip4/icmp_filter.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef ASIO_IPV4_IP4_ICMP_FILTER_HPP
+#define ASIO_IPV4_IP4_ICMP_FILTER_HPP
+
+#include <asio_ipv4/detail/socket_option.hpp>
+#include <asio_ipv4/ip4/icmp_type.hpp>
+
+#include <linux/icmp.h>
+#include <netinet/in.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+
+namespace asio_ipv4 {
+namespace ip4 {
+
+/// Socket option filtering the ICMP types a raw ICMP socket receives.
+///
+/// Implements the Linux SOL_RAW/ICMP_FILTER socket option of raw sockets
+/// opened with IPPROTO_ICMP (such as @c boost::asio::ip::icmp::socket). The
+/// kernel filter is a 32-bit mask covering types 0..31; higher types always
+/// pass, so blocking one makes @c set_option fail with
+/// @c boost::asio::error::invalid_argument. A new filter passes every type.
+///
+/// @par Example
+/// @code
+/// asio_ipv4::ip4::icmp_filter f;
+/// f.block_all().pass(asio_ipv4::ip4::icmp_type::echo_reply);
+/// icmp_socket.set_option(f);
+/// @endcode
+///
+/// @par Concepts
+/// GettableSocketOption, SettableSocketOption.
+class icmp_filter
+{
+public:
+  /// Constructs a filter that passes every type.
+  icmp_filter() noexcept = default;
+
+  /// Lets @c type through.
+  icmp_filter& pass(icmp_type type) noexcept
+  {
+    if (covered(type))
+      mask_ &= ~bit(type);
+    return *this;
+  }
+
+  /// Drops @c type (0..31; a higher type makes the filter invalid).
+  icmp_filter& block(icmp_type type) noexcept
+  {
+    if (covered(type))
+      mask_ |= bit(type);
+    else
+      valid_ = false;
+    return *this;
+  }
+
+  /// Lets every type through.
+  icmp_filter& pass_all() noexcept
+  {
+    mask_ = 0;
+    return *this;
+  }
+
+  /// Drops every type the kernel can filter (0..31).
+  icmp_filter& block_all() noexcept
+  {
+    mask_ = ~std::uint32_t(0);
+    return *this;
+  }
+
+  /// True when the kernel drops @c type under this filter.
+  bool will_block(icmp_type type) const noexcept
+  {
+    return covered(type) && (mask_ & bit(type)) != 0;
+  }
+
+  /// True unless a type above 31 was blocked.
+  bool valid() const noexcept { return valid_; }
+
+  /// Returns the raw mask (bit n set: type n is dropped).
+  std::uint32_t mask() const noexcept { return mask_; }
+
+  /// Returns the level of the option.
+  template <class Protocol>
+  int level(const Protocol&) const noexcept { return valid_ ? SOL_RAW : detail::invalid_option_level; }
+
+  /// Returns the level of the option (for get_option).
+  template <class Protocol>
+  int level(const Protocol&) noexcept { return SOL_RAW; }
+
+  /// Returns the name of the option.
+  template <class Protocol>
+  int name(const Protocol&) const noexcept { return valid_ ? ICMP_FILTER : detail::invalid_option_name; }
+
+  /// Returns the name of the option (for get_option).
+  template <class Protocol>
+  int name(const Protocol&) noexcept { return ICMP_FILTER; }
+
+  /// Returns a pointer to the option data.
+  template <class Protocol>
+  void* data(const Protocol&) noexcept { return &mask_; }
+
+  /// Returns a pointer to the option data.
+  template <class Protocol>
+  const void* data(const Protocol&) const noexcept { return &mask_; }
+
+  /// Returns the size of the option data.
+  template <class Protocol>
+  std::size_t size(const Protocol&) const noexcept { return sizeof(mask_); }
+
+  /// Accepts the size the kernel answered with.
+  template <class Protocol>
+  void resize(const Protocol&, std::size_t s)
+  {
+    if (s != sizeof(mask_))
+      throw std::length_error("asio_ipv4: unexpected ICMP_FILTER size");
+    valid_ = true;
+  }
+
+private:
+  static bool covered(icmp_type t) noexcept { return static_cast<unsigned>(t) < 32; }
+  static std::uint32_t bit(icmp_type t) noexcept { return std::uint32_t(1) << static_cast<unsigned>(t); }
+
+  std::uint32_t mask_ = 0;
+  bool valid_ = true;
+};
+
+} // namespace ip4
+} // namespace asio_ipv4
+
+#endif // ASIO_IPV4_IP4_ICMP_FILTER_HPP

@@ -1,0 +1,181 @@
+//
+// asio_ipv4/ip4/source_filter.hpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef ASIO_IPV4_IP4_SOURCE_FILTER_HPP
+#define ASIO_IPV4_IP4_SOURCE_FILTER_HPP
+
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <vector>
+
+namespace asio_ipv4 {
+namespace ip4 {
+
+/// Filter mode of a full-state source filter (RFC 3678).
+enum class filter_mode
+{
+  /// MCAST_INCLUDE: receive only from the listed sources.
+  include,
+  /// MCAST_EXCLUDE: receive from every source except the listed ones.
+  exclude
+};
+
+/// The full state of a socket's source filter for one group on one interface.
+///
+/// An include filter with no sources means "not joined"; an exclude filter
+/// with no sources is an any-source membership.
+struct source_filter
+{
+  /// Include or exclude mode.
+  filter_mode mode = filter_mode::include;
+  /// The sources the mode applies to.
+  std::vector<boost::asio::ip::address_v4> sources;
+};
+
+
+} // namespace ip4
+
+namespace detail {
+
+// The MCAST_MSFILTER option buffer: a struct group_filter followed by its
+// source list. Built and read by src/source_filter.cpp.
+class msfilter_option
+{
+public:
+  // For set: validates (multicast group, unicast sources, at most the
+  // kernel's igmp_max_msf sources) and fills the buffer.
+  msfilter_option(unsigned interface_index, const boost::asio::ip::address_v4& group,
+      const ip4::source_filter& filter, boost::system::error_code& ec);
+
+  // For get: room for `capacity` sources.
+  msfilter_option(unsigned interface_index, const boost::asio::ip::address_v4& group,
+      std::size_t capacity, boost::system::error_code& ec);
+
+  // The number of sources the kernel holds (after get) and the room we gave.
+  std::size_t reported_sources() const noexcept;
+  std::size_t capacity() const noexcept { return capacity_; }
+  ip4::source_filter result() const;
+
+  template <class Protocol>
+  int level(const Protocol&) const noexcept { return IPPROTO_IP; }
+  template <class Protocol>
+  int name(const Protocol&) const noexcept { return MCAST_MSFILTER; }
+  template <class Protocol>
+  void* data(const Protocol&) noexcept { return storage_.data(); }
+  template <class Protocol>
+  const void* data(const Protocol&) const noexcept { return storage_.data(); }
+  template <class Protocol>
+  std::size_t size(const Protocol&) const noexcept { return size_; }
+  template <class Protocol>
+  void resize(const Protocol&, std::size_t s) { resize(s); }
+
+private:
+  void allocate(unsigned interface_index, const boost::asio::ip::address_v4& group, std::size_t n);
+  void resize(std::size_t s);
+
+  std::vector<sockaddr_storage> storage_; // sockaddr_storage keeps the alignment
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// The source limit of the calling thread's network namespace
+// (net.ipv4.igmp_max_msf), or the kernel default of 10 if unreadable.
+std::size_t max_source_filter_size() noexcept;
+
+} // namespace detail
+
+namespace ip4 {
+
+/// Sets the full-state source filter of a group on one interface.
+///
+/// Implements the RFC 3678 MCAST_MSFILTER socket option. Linux needs an
+/// earlier membership of the socket for @c group on that interface
+/// (@ref join_group, or @ref source_group_join), otherwise the kernel answers
+/// EINVAL. A group that is not multicast, a source that is not unicast, or
+/// more sources than the kernel's limit (sysctl net.ipv4.igmp_max_msf, read in
+/// the calling thread's network namespace) fail with
+/// @c boost::asio::error::invalid_argument before the kernel is asked.
+///
+/// @par Example
+/// @code
+/// socket.set_option(asio_ipv4::ip4::join_group(group, eth1.index));
+/// asio_ipv4::ip4::set_source_filter(socket, eth1.index, group,
+///     {asio_ipv4::ip4::filter_mode::exclude, {noisy_sender}}, ec);
+/// @endcode
+template <class Socket>
+void set_source_filter(Socket& socket, unsigned interface_index,
+    const boost::asio::ip::address_v4& group, const source_filter& filter,
+    boost::system::error_code& ec)
+{
+  detail::msfilter_option option(interface_index, group, filter, ec);
+  if (!ec)
+    socket.set_option(option, ec);
+}
+
+/// Sets the full-state source filter of a group on one interface.
+///
+/// Throwing form of set_source_filter(); throws boost::system::system_error.
+template <class Socket>
+void set_source_filter(Socket& socket, unsigned interface_index,
+    const boost::asio::ip::address_v4& group, const source_filter& filter)
+{
+  boost::system::error_code ec;
+  set_source_filter(socket, interface_index, group, filter, ec);
+  if (ec)
+    throw boost::system::system_error(ec, "set_source_filter");
+}
+
+/// Reads the full-state source filter of a group on one interface.
+///
+/// Implements the RFC 3678 MCAST_MSFILTER socket option (getsockopt). Fails
+/// with EADDRNOTAVAIL when the socket has no membership of @c group on that
+/// interface, and with @c boost::asio::error::invalid_argument for a group
+/// that is not multicast.
+template <class Socket>
+source_filter get_source_filter(Socket& socket, unsigned interface_index,
+    const boost::asio::ip::address_v4& group, boost::system::error_code& ec)
+{
+  std::size_t capacity = detail::max_source_filter_size();
+  for (;;)
+  {
+    detail::msfilter_option option(interface_index, group, capacity, ec);
+    if (ec)
+      return {};
+    socket.get_option(option, ec);
+    if (ec)
+      return {};
+    // The kernel reports its full count even when our room was smaller.
+    if (option.reported_sources() <= option.capacity())
+      return option.result();
+    capacity = option.reported_sources();
+  }
+}
+
+/// Reads the full-state source filter of a group on one interface.
+///
+/// Throwing form of get_source_filter(); throws boost::system::system_error.
+template <class Socket>
+source_filter get_source_filter(Socket& socket, unsigned interface_index,
+    const boost::asio::ip::address_v4& group)
+{
+  boost::system::error_code ec;
+  source_filter f = get_source_filter(socket, interface_index, group, ec);
+  if (ec)
+    throw boost::system::system_error(ec, "get_source_filter");
+  return f;
+}
+
+} // namespace ip4
+} // namespace asio_ipv4
+
+#endif // ASIO_IPV4_IP4_SOURCE_FILTER_HPP
