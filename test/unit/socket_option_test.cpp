@@ -7,6 +7,7 @@
 
 #include <asio_ipv4/ip4/ip_options.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
+#include <asio_ipv4/ip4/source_filter.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/socket_options.hpp>
 
@@ -24,10 +25,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -836,6 +839,139 @@ BOOST_AUTO_TEST_CASE(detach_bpf_filter_data)
   check_settable(asio_ipv4::detach_bpf_filter(), SOL_SOCKET, SO_DETACH_FILTER, 0);
 }
 
+// --- Full-state source filters: struct group_filter (RFC 3678).
+
+constexpr std::size_t filter_header = offsetof(group_filter, gf_slist);
+
+template <class T>
+void put(std::vector<unsigned char>& b, std::size_t offset, const T& value)
+{
+  std::memcpy(b.data() + offset, &value, sizeof(value));
+}
+
+// A struct group_filter laid out by hand with room for `room` sources.
+std::vector<unsigned char> hand_group_filter(std::uint32_t interface_index, const char* group, std::uint32_t mode,
+    std::uint32_t numsrc, const std::vector<const char*>& sources, std::size_t room)
+{
+  std::vector<unsigned char> b(filter_header + room * sizeof(sockaddr_storage), 0);
+  put(b, offsetof(group_filter, gf_interface), interface_index);
+  put(b, offsetof(group_filter, gf_group), storage_of(group));
+  put(b, offsetof(group_filter, gf_fmode), mode);
+  put(b, offsetof(group_filter, gf_numsrc), numsrc);
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    put(b, filter_header + i * sizeof(sockaddr_storage), storage_of(sources[i]));
+  return b;
+}
+
+std::string describe(const ip4::source_filter& f)
+{
+  std::ostringstream s;
+  s << (f.mode == ip4::filter_mode::include ? "include" : f.mode == ip4::filter_mode::exclude ? "exclude" : "?");
+  for (const auto& a : f.sources)
+    s << ' ' << a;
+  return s.str();
+}
+
+ip4::source_filter filter(ip4::filter_mode mode, const std::vector<const char*>& sources)
+{
+  ip4::source_filter f;
+  f.mode = mode;
+  for (const char* a : sources)
+    f.sources.push_back(addr(a));
+  return f;
+}
+
+BOOST_AUTO_TEST_CASE(msfilter_option_for_set)
+{
+  boost::system::error_code ec;
+  asio_ipv4::detail::msfilter_option o(
+      3, addr("232.1.1.1"), filter(ip4::filter_mode::exclude, {"10.0.0.5", "10.0.0.6"}), ec);
+  BOOST_TEST(!ec, got_expected(ec, {}));
+  const auto expected = hand_group_filter(3, "232.1.1.1", MCAST_EXCLUDE, 2, {"10.0.0.5", "10.0.0.6"}, 2);
+  check_settable(static_cast<const asio_ipv4::detail::msfilter_option&>(o), IPPROTO_IP, MCAST_MSFILTER,
+      expected.data(), expected.size());
+
+  asio_ipv4::detail::msfilter_option empty(0, addr("239.1.2.3"), filter(ip4::filter_mode::include, {}), ec);
+  BOOST_TEST(!ec, got_expected(ec, {}));
+  const auto header_only = hand_group_filter(0, "239.1.2.3", MCAST_INCLUDE, 0, {}, 0);
+  check_settable(static_cast<const asio_ipv4::detail::msfilter_option&>(empty), IPPROTO_IP, MCAST_MSFILTER,
+      header_only.data(), header_only.size());
+}
+
+BOOST_AUTO_TEST_CASE(msfilter_option_refuses_invalid_filters)
+{
+  std::vector<const char*> too_many(asio_ipv4::detail::max_source_filter_size() + 1, "10.0.0.1");
+  struct bad_case
+  {
+    const char* label;
+    const char* group;
+    ip4::source_filter filter;
+  };
+  const bad_case cases[] = {
+      {"unicast group", "10.1.2.3", filter(ip4::filter_mode::include, {"10.0.0.5"})},
+      {"multicast source", "232.1.1.1", filter(ip4::filter_mode::include, {"10.0.0.5", "224.0.0.1"})},
+      {"unspecified source", "232.1.1.1", filter(ip4::filter_mode::exclude, {"0.0.0.0"})},
+      {"broadcast source", "232.1.1.1", filter(ip4::filter_mode::exclude, {"255.255.255.255"})},
+      {"one source too many", "232.1.1.1", filter(ip4::filter_mode::exclude, too_many)},
+      {"unknown mode", "232.1.1.1", filter(static_cast<ip4::filter_mode>(7), {"10.0.0.5"})},
+  };
+  for (const auto& c : cases)
+  {
+    BOOST_TEST_CONTEXT(c.label)
+    {
+      boost::system::error_code ec;
+      asio_ipv4::detail::msfilter_option o(1, addr(c.group), c.filter, ec);
+      BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+    }
+  }
+}
+
+// Oracle: what the kernel writes back (mode, full count, the sources that
+// fit), laid out by hand.
+BOOST_AUTO_TEST_CASE(msfilter_option_for_get)
+{
+  boost::system::error_code ec;
+  asio_ipv4::detail::msfilter_option o(4, addr("239.1.2.3"), 4, ec);
+  BOOST_TEST_REQUIRE(!ec, got_expected(ec, {}));
+  BOOST_TEST(o.capacity() == 4u);
+  const auto room = hand_group_filter(4, "239.1.2.3", 0, 4, {}, 4);
+  BOOST_TEST(o.size(proto) == room.size());
+  BOOST_TEST(bytes_of(o.data(proto), o.size(proto)) == bytes_of(room.data(), room.size()), tt::per_element());
+
+  // The kernel holds two sources.
+  const auto two = hand_group_filter(4, "239.1.2.3", MCAST_EXCLUDE, 2, {"10.0.0.5", "10.0.0.6"}, 2);
+  std::memcpy(o.data(proto), two.data(), two.size());
+  o.resize(proto, two.size());
+  BOOST_TEST(o.reported_sources() == 2u);
+  BOOST_TEST(describe(o.result()) == "exclude 10.0.0.5 10.0.0.6");
+
+  // The kernel holds seven but only four fit: four are read, seven reported.
+  asio_ipv4::detail::msfilter_option small(4, addr("239.1.2.3"), 4, ec);
+  const auto seven = hand_group_filter(
+      4, "239.1.2.3", MCAST_INCLUDE, 7, {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"}, 4);
+  std::memcpy(small.data(proto), seven.data(), seven.size());
+  small.resize(proto, seven.size());
+  BOOST_TEST(small.reported_sources() == 7u);
+  BOOST_TEST(describe(small.result()) == "include 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4");
+
+  BOOST_CHECK_THROW(small.resize(proto, filter_header - 1), std::length_error);
+  BOOST_CHECK_THROW(small.resize(proto, seven.size() + 1), std::length_error);
+
+  asio_ipv4::detail::msfilter_option unicast(4, addr("10.1.2.3"), 4, ec);
+  BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+  asio_ipv4::detail::msfilter_option huge(4, addr("239.1.2.3"), 0x1ffffff, ec);
+  BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+}
+
+// Oracle: the sysctl file itself.
+BOOST_AUTO_TEST_CASE(source_filter_limit_is_the_sysctl)
+{
+  std::ifstream f("/proc/sys/net/ipv4/igmp_max_msf");
+  std::size_t limit = 0;
+  BOOST_TEST_REQUIRE(static_cast<bool>(f >> limit));
+  BOOST_TEST(asio_ipv4::detail::max_source_filter_size() == limit);
+}
+
 // ===========================================================================
 // On a loopback UDP socket (unprivileged)
 
@@ -1084,6 +1220,79 @@ BOOST_FIXTURE_TEST_CASE(bpf_filter_attach_and_detach, udp_fixture)
   BOOST_TEST(raw_filter_length(fd) == 3);
   socket.set_option(asio_ipv4::detach_bpf_filter());
   BOOST_TEST(raw_filter_length(fd) == 0);
+}
+
+// Oracle: glibc's RFC 3678 getsourcefilter()/setsourcefilter() on the
+// same socket; a membership on lo needs no privilege.
+BOOST_FIXTURE_TEST_CASE(source_filter_round_trip, udp_fixture)
+{
+  const unsigned lo = ::if_nametoindex("lo");
+  BOOST_TEST_REQUIRE(lo != 0u);
+  const address_v4 group = addr("239.1.2.3");
+  socket.set_option(ip4::join_group(group, lo));
+  const sockaddr_storage group_sa = storage_of("239.1.2.3");
+
+  auto glibc_get = [&] {
+    std::uint32_t mode = 0;
+    std::uint32_t count = 10;
+    sockaddr_storage list[10];
+    BOOST_TEST_REQUIRE(::getsourcefilter(fd, lo, reinterpret_cast<const sockaddr*>(&group_sa), sizeof(sockaddr_in),
+                           &mode, &count, list) == 0,
+        std::strerror(errno));
+    ip4::source_filter f;
+    f.mode = mode == MCAST_EXCLUDE ? ip4::filter_mode::exclude : ip4::filter_mode::include;
+    for (std::uint32_t i = 0; i < count && i < 10; ++i)
+    {
+      sockaddr_in sin;
+      std::memcpy(&sin, &list[i], sizeof(sin));
+      f.sources.push_back(address_v4(ntohl(sin.sin_addr.s_addr)));
+    }
+    std::sort(f.sources.begin(), f.sources.end());
+    return describe(f);
+  };
+  BOOST_TEST_REQUIRE(glibc_get() == "exclude");
+
+  ip4::set_source_filter(socket, lo, group, filter(ip4::filter_mode::exclude, {"10.0.0.5", "10.0.0.6"}));
+  BOOST_TEST(glibc_get() == "exclude 10.0.0.5 10.0.0.6");
+  ip4::set_source_filter(socket, lo, group, filter(ip4::filter_mode::include, {"10.0.0.7"}));
+  BOOST_TEST(glibc_get() == "include 10.0.0.7");
+
+  // Reverse: glibc sets, we read.
+  const sockaddr_storage sources[2] = {storage_of("10.0.0.8"), storage_of("10.0.0.9")};
+  BOOST_TEST_REQUIRE(::setsourcefilter(fd, lo, reinterpret_cast<const sockaddr*>(&group_sa), sizeof(sockaddr_in),
+                         MCAST_EXCLUDE, 2, sources) == 0,
+      std::strerror(errno));
+  ip4::source_filter got = ip4::get_source_filter(socket, lo, group);
+  std::sort(got.sources.begin(), got.sources.end());
+  BOOST_TEST(describe(got) == "exclude 10.0.0.8 10.0.0.9");
+}
+
+// Oracle: the kernel's answers without a membership (EINVAL on set,
+// EADDRNOTAVAIL on get) and the library's own refusals.
+BOOST_FIXTURE_TEST_CASE(source_filter_errors, udp_fixture)
+{
+  const unsigned lo = ::if_nametoindex("lo");
+  boost::system::error_code ec;
+  ip4::set_source_filter(socket, lo, addr("239.1.2.3"), filter(ip4::filter_mode::include, {"10.0.0.5"}), ec);
+  BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+  ip4::get_source_filter(socket, lo, addr("239.1.2.3"), ec);
+  BOOST_TEST(ec == boost::system::errc::address_not_available, ec.to_string() + " " + ec.message());
+
+  const auto unicast = filter(ip4::filter_mode::include, {"10.0.0.5"});
+  ip4::set_source_filter(socket, lo, addr("10.1.2.3"), unicast, ec);
+  BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+  ip4::get_source_filter(socket, lo, addr("10.1.2.3"), ec);
+  BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
+  try
+  {
+    ip4::set_source_filter(socket, lo, addr("10.1.2.3"), unicast);
+    BOOST_ERROR("set_source_filter did not throw");
+  }
+  catch (const boost::system::system_error& e)
+  {
+    BOOST_TEST(e.code() == net::error::invalid_argument, got_expected(e.code(), net::error::invalid_argument));
+  }
+  BOOST_CHECK_THROW(ip4::get_source_filter(socket, lo, addr("10.1.2.3")), boost::system::system_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
