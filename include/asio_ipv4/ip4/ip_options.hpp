@@ -89,7 +89,8 @@ public:
   static options timestamp(std::size_t slots) noexcept
   {
     options o;
-    if (slots < 1 || 4 + 4 * slots > max_size)
+    // Compared before multiplying: 4 * slots would wrap for huge counts.
+    if (slots < 1 || slots > (max_size - 4) / 4)
       return invalid();
     o.size_ = 4 + 4 * slots;
     o.bytes_[0] = type_timestamp;
@@ -197,7 +198,8 @@ private:
 
   static options route_space(std::uint8_t type, std::size_t slots) noexcept
   {
-    if (slots < 1 || 3 + 4 * slots > max_size)
+    // Compared before multiplying: 4 * slots would wrap for huge counts.
+    if (slots < 1 || slots > (max_size - 3) / 4)
       return invalid();
     options o;
     o.size_ = 3 + 4 * slots;
