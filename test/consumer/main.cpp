@@ -1,0 +1,58 @@
+// Uses an installed asio_ipv4: a couple of options on a real socket and the
+// library's error category (compiled code, so the link is checked too).
+// Exits non-zero, saying what it expected and what came, on a mismatch.
+#include <asio_ipv4/error.hpp>
+#include <asio_ipv4/ip4/multicast.hpp>
+#include <asio_ipv4/ip4/value_options.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace {
+
+int failures = 0;
+
+template <class T, class U>
+void expect_eq(const char* what, const T& expected, const U& got)
+{
+  if (!(expected == got))
+  {
+    std::cerr << what << ": expected " << expected << ", got " << got << "\n";
+    ++failures;
+  }
+}
+
+} // namespace
+
+int main()
+{
+  namespace ip4 = asio_ipv4::ip4;
+  boost::asio::io_context io;
+  boost::asio::ip::udp::socket socket(io, boost::asio::ip::udp::v4());
+
+  socket.set_option(ip4::tos::from_dscp(46));
+  ip4::tos tos;
+  socket.get_option(tos);
+  expect_eq("IP_TOS after from_dscp(46)", 184, int(tos.value()));
+  expect_eq("DSCP read back", 46, int(tos.dscp()));
+
+  socket.set_option(ip4::ttl(7));
+  ip4::ttl ttl;
+  socket.get_option(ttl);
+  expect_eq("IP_TTL", 7, int(ttl.value()));
+
+  boost::system::error_code ec;
+  socket.set_option(ip4::join_group(boost::asio::ip::make_address_v4("10.0.0.1")), ec);
+  expect_eq("join_group of a unicast address",
+      boost::system::error_code(boost::asio::error::invalid_argument).message(), ec.message());
+
+  expect_eq("asio_ipv4 error category", std::string("asio_ipv4"),
+      std::string(make_error_code(asio_ipv4::error::bad_version).category().name()));
+
+  if (failures == 0)
+    std::cout << "consumer: asio_ipv4 found, built and used\n";
+  return failures == 0 ? 0 : 1;
+}
