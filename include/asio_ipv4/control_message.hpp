@@ -100,8 +100,10 @@ struct control_message
   /// byte of this datagram.
   std::optional<std::uint8_t> tos;
 
-  /// rx: the destination before a TPROXY or REDIRECT rule changed it
-  /// (IP_ORIGDSTADDR).
+  /// rx: the address and port the datagram was sent to, as the socket's
+  /// lookup saw them (IP_ORIGDSTADDR): under a TPROXY rule, the original
+  /// destination rather than the proxy's own address. (A NAT rule such as
+  /// REDIRECT rewrites the header first, so this shows the rewritten one.)
   std::optional<boost::asio::ip::udp::endpoint> original_destination;
 
   /// rx, error queue only: the queued error (IP_RECVERR).

@@ -140,7 +140,8 @@ public:
 /// Implements SOL_UDP/UDP_SEGMENT (Linux 4.18): each send of a larger buffer
 /// leaves as datagrams of this many payload bytes (the last may be shorter).
 /// 0 turns it off. Valid values are 0..65535; a single send may carry at most
-/// 64 segments. Per-send control: @c control_message::segment_size.
+/// UDP_MAX_SEGMENTS segments (128 on current kernels, 64 on older ones)
+/// and the segment must fit the path MTU (EMSGSIZE otherwise). Per-send control: @c control_message::segment_size.
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.

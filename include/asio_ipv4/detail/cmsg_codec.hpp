@@ -52,8 +52,9 @@ struct alignas(cmsghdr) control_buffer
 // Decodes `size` bytes of control messages into `out` (cleared first).
 // `truncated` is the MSG_CTRUNC flag of the receive. Returns
 // error::control_truncated when the kernel cut the buffer (what fit is
-// decoded), error::malformed_control when a length is inconsistent; never
-// reads outside [data, data + size).
+// decoded), error::malformed_control when a length is inconsistent (the
+// messages before the bad one stay decoded); never reads outside
+// [data, data + size).
 boost::system::error_code decode_control(
     const void* data, std::size_t size, bool truncated, control_message& out) noexcept;
 

@@ -34,13 +34,16 @@ namespace ip4 {
 /// them. Reading the option gives the bytes as the kernel holds them, padded
 /// to a multiple of 4.
 ///
-/// In a source route the first hop leads the list, as BSD's ip(4) describes:
-/// the kernel takes it out and sends the packet to it first.
+/// A source route lists the gateways, the first hop first, as BSD's ip(4)
+/// describes; the final destination is not listed. The kernel takes the
+/// first hop out as the packet's next hop and writes the destination of each
+/// send into the last slot, so the wire carries the remaining gateways and
+/// then the destination.
 ///
 /// @par Example
 /// @code
 /// socket.set_option(asio_ipv4::ip4::options::record_route(9));
-/// socket.set_option(asio_ipv4::ip4::options::loose_source_route({hop1, hop2, dest}));
+/// socket.set_option(asio_ipv4::ip4::options::loose_source_route({gateway1, gateway2}));
 /// socket.set_option(asio_ipv4::ip4::options());   // clear
 /// @endcode
 ///
@@ -100,15 +103,15 @@ public:
     return o;
   }
 
-  /// Loose Source and Record Route (type 131) through @c hops (1..9), the
-  /// first hop first and the final destination last.
+  /// Loose Source and Record Route (type 131) through the gateways @c hops
+  /// (1..9), the first hop first; the destination is not listed.
   static options loose_source_route(const std::vector<boost::asio::ip::address_v4>& hops) noexcept
   {
     return source_route(type_loose_source_route, hops);
   }
 
-  /// Strict Source and Record Route (type 137) through @c hops (1..9), the
-  /// first hop first and the final destination last.
+  /// Strict Source and Record Route (type 137) through the gateways @c hops
+  /// (1..9), the first hop first; the destination is not listed.
   static options strict_source_route(const std::vector<boost::asio::ip::address_v4>& hops) noexcept
   {
     return source_route(type_strict_source_route, hops);

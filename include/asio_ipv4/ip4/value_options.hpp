@@ -56,7 +56,7 @@ public:
     return tos((dscp << 2) | ecn);
   }
 
-  /// Returns the TOS byte.
+  /// Returns the TOS byte (meaningless when valid() is false).
   std::uint8_t value() const noexcept { return static_cast<std::uint8_t>(value_); }
 
   /// Returns the DSCP code point (the upper six bits).
@@ -267,7 +267,7 @@ public:
 /// Socket option for transparent proxying.
 ///
 /// Implements the IPPROTO_IP/IP_TRANSPARENT socket option (needs
-/// CAP_NET_ADMIN): bind to and send from foreign addresses, and receive
+/// CAP_NET_ADMIN or CAP_NET_RAW): bind to and send from foreign addresses, and receive
 /// connections/datagrams redirected by an iptables/nftables TPROXY rule.
 ///
 /// @par Concepts
@@ -321,8 +321,10 @@ public:
 /// Socket option to receive each datagram's original destination.
 ///
 /// Implements the IPPROTO_IP/IP_RECVORIGDSTADDR socket option; fills
-/// @c control_message::original_destination (address and port before a
-/// TPROXY or REDIRECT rule changed them) on cmsg_socket receives.
+/// @c control_message::original_destination on cmsg_socket receives: the
+/// address and port a datagram was sent to, which differ from the socket's
+/// own under a TPROXY rule. NAT rules (REDIRECT, DNAT) rewrite the header
+/// before delivery, so they are not undone here.
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
@@ -380,7 +382,7 @@ public:
 /// fragments are delivered as they arrive.
 ///
 /// @par Concepts
-/// SettableSocketOption.
+/// GettableSocketOption, SettableSocketOption.
 class no_defragment : public detail::boolean_option<IPPROTO_IP, IP_NODEFRAG>
 {
 public:
