@@ -111,6 +111,11 @@ public:
   /// Returns the executor of the adapted socket.
   executor_type get_executor() noexcept { return socket_.get_executor(); }
 
+  /// True until a device refused UDP generic segmentation offload (EIO) on
+  /// this socket; sends with @c control_message::segment_size then cut the
+  /// datagrams in user space (sendmmsg) at once.
+  bool gso_enabled() const noexcept { return !gso_.disabled; }
+
   /// @name Receiving one datagram
   /// @{
 
@@ -212,6 +217,16 @@ public:
   /// @c interface_index (IP_PKTINFO), @c ttl, @c tos, @c segment_size (GSO).
   /// They apply to this datagram only; the socket's options are unchanged.
   ///
+  /// @par GSO
+  /// With @c control.segment_size the buffers leave as datagrams of that
+  /// many bytes (UDP_SEGMENT). When the kernel or device refuses it (EIO:
+  /// no checksum offload; EINVAL: too many segments, or larger than the
+  /// path MTU allows) the same bytes are sent at once as separate datagrams
+  /// with sendmmsg; after EIO the socket stops trying GSO (gso_enabled()).
+  /// Such a split send may wait for room between datagrams: it then
+  /// completes only when all went out, and can be cancelled (terminal only)
+  /// with bytes_sent telling how much did.
+  ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t bytes_sent) @endcode
   /// A TTL of 0 in @c control fails with @c boost::asio::error::invalid_argument
@@ -228,7 +243,7 @@ public:
   auto async_send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control),
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control, &gso_),
         std::forward<Token>(token));
   }
 
@@ -242,7 +257,7 @@ public:
   template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control),
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control, &gso_),
         std::forward<Token>(token));
   }
 
@@ -251,7 +266,7 @@ public:
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, &destination, control);
+    send_type<ConstBufferSequence> attempt(buffers, &destination, control, &gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -270,7 +285,7 @@ public:
   template <class ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, nullptr, control);
+    send_type<ConstBufferSequence> attempt(buffers, nullptr, control, &gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -353,7 +368,7 @@ public:
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_batch(Messages& messages, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_batch_type<Messages>(messages), std::forward<Token>(token));
+    return detail::async_run(socket_, send_batch_type<Messages>(messages, &gso_), std::forward<Token>(token));
   }
 
   /// Sends a batch, blocking until at least one message went out.
@@ -361,7 +376,7 @@ public:
   template <class Messages>
   std::size_t send_batch(Messages& messages, boost::system::error_code& ec)
   {
-    send_batch_type<Messages> attempt(messages);
+    send_batch_type<Messages> attempt(messages, &gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -446,8 +461,8 @@ private:
   template <class Messages>
   struct send_batch_type : detail::send_batch_attempt<message_type<Messages>>
   {
-    explicit send_batch_type(Messages& m) noexcept
-      : detail::send_batch_attempt<message_type<Messages>>(std::data(m), std::size(m))
+    send_batch_type(Messages& m, detail::gso_state* gso) noexcept
+      : detail::send_batch_attempt<message_type<Messages>>(std::data(m), std::size(m), gso)
     {
     }
   };
@@ -459,6 +474,7 @@ private:
   }
 
   Socket socket_;
+  detail::gso_state gso_;
 };
 
 } // namespace asio_ipv4

@@ -10,6 +10,7 @@
 
 #include <asio_ipv4/control_message.hpp>
 #include <asio_ipv4/detail/cmsg_codec.hpp>
+#include <asio_ipv4/detail/segmented_send.hpp>
 #include <asio_ipv4/detail/syscall.hpp>
 #include <asio_ipv4/error.hpp>
 
@@ -122,18 +123,51 @@ private:
   int flags_;
 };
 
-// One datagram out, with per-datagram control messages: sendmsg.
+// Encodes `control` for a send; when `split` is true, without its segment
+// size (the datagrams are cut in user space instead).
+inline std::size_t encode_for_send(const control_message& control, bool split,
+    control_buffer<send_control_space>& cbuf, boost::system::error_code& ec) noexcept
+{
+  if (!split || !control.segment_size)
+    return encode_control(control, cbuf.bytes, sizeof(cbuf.bytes), ec);
+  control_message without = control;
+  without.segment_size.reset();
+  return encode_control(without, cbuf.bytes, sizeof(cbuf.bytes), ec);
+}
+
+inline std::size_t payload_size(const msghdr& m) noexcept
+{
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m.msg_iovlen; ++i)
+    n += m.msg_iov[i].iov_len;
+  return n;
+}
+
+// True when a send of `m` asks for GSO that should be done in user space:
+// the socket stopped trying GSO, or this send already fell back.
+inline bool needs_split(const control_message& control, const msghdr& m, const gso_state* gso, bool splitting) noexcept
+{
+  return control.segment_size && *control.segment_size != 0 && (splitting || (gso && gso->disabled))
+      && payload_size(m) > *control.segment_size;
+}
+
+// One datagram out, with per-datagram control messages: sendmsg. With a GSO
+// segment size the kernel refuses (EIO, EINVAL) the same bytes go out as
+// separate datagrams; EIO also turns GSO off for the socket.
 template <class ConstBuffers, class Endpoint>
 class send_attempt
 {
 public:
   static constexpr boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_write;
 
-  send_attempt(const ConstBuffers& buffers, const Endpoint* destination, const control_message& control) noexcept
-    : buffers_(buffers), destination_(destination), control_(&control)
+  send_attempt(const ConstBuffers& buffers, const Endpoint* destination, const control_message& control,
+      gso_state* gso = nullptr) noexcept
+    : buffers_(buffers), destination_(destination), control_(&control), gso_(gso)
   {
   }
 
+  // Returns the bytes sent; while a user-space split is under way, the bytes
+  // sent so far (also with would_block).
   std::size_t perform(int fd, boost::system::error_code& ec)
   {
     iovec iov[max_iov];
@@ -143,21 +177,182 @@ public:
     if (ec)
       return 0;
     m.msg_iov = iov;
-    control_buffer<send_control_space> cbuf;
-    m.msg_controllen = encode_control(*control_, cbuf.bytes, sizeof(cbuf.bytes), ec);
-    if (ec)
-      return 0;
-    m.msg_control = m.msg_controllen ? cbuf.bytes : nullptr;
     if (destination_)
       set_name(m, destination_->data(), destination_->size());
-    auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL); });
-    return ec ? 0 : static_cast<std::size_t>(r);
+    control_buffer<send_control_space> cbuf;
+    for (;;)
+    {
+      const bool split = needs_split(*control_, m, gso_, splitting_);
+      m.msg_controllen = encode_for_send(*control_, split, cbuf, ec);
+      if (ec)
+        return 0;
+      m.msg_control = m.msg_controllen ? cbuf.bytes : nullptr;
+      if (split)
+      {
+        send_segmented(fd, m, *control_->segment_size, offset_, ec);
+        return offset_;
+      }
+      auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL); });
+      if (!ec)
+        return static_cast<std::size_t>(r);
+      if (!control_->segment_size || !gso_refused(ec) || payload_size(m) <= *control_->segment_size)
+        return 0;
+      if (gso_ && ec.value() == EIO)
+        gso_->disabled = true;
+      splitting_ = true; // and send the same bytes again, split
+    }
   }
 
 private:
   ConstBuffers buffers_;
   const Endpoint* destination_;
   const control_message* control_;
+  gso_state* gso_;
+  bool splitting_ = false;
+  std::size_t offset_ = 0;
+};
+
+// Sends the messages of a batch, in chunks of max_batch_chunk per sendmmsg.
+// Stops at the first message the kernel did not take; the error that
+// stopped it is reported with the count. A message whose GSO must be done in
+// user space is sent on its own and always finished before the batch
+// completes (its progress survives waits), so nothing is sent twice.
+template <class Message>
+class send_batch_attempt
+{
+public:
+  static constexpr boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_write;
+
+  send_batch_attempt(Message* messages, std::size_t count, gso_state* gso = nullptr) noexcept
+    : messages_(messages), count_(count), gso_(gso)
+  {
+    for (std::size_t i = 0; i < count; ++i)
+    {
+      messages[i].bytes = 0;
+      messages[i].error = {};
+    }
+  }
+
+  std::size_t perform(int fd, boost::system::error_code& ec)
+  {
+    ec = {};
+    while (done_ < count_)
+    {
+      std::size_t before = done_;
+      if (splitting_)
+        split_current(fd, ec);
+      else
+        chunk(fd, ec);
+      if (ec)
+      {
+        if (ec == boost::asio::error::would_block && (splitting_ || done_ == 0))
+          return done_; // wait for room, then go on
+        if (ec == boost::asio::error::would_block)
+          ec = {}; // partial: the caller resends the rest
+        else if (done_ < count_)
+          messages_[done_].error = ec;
+        return done_;
+      }
+      if (done_ == before && !splitting_)
+        break;
+      // A short count without an error: ask again, which either sends more
+      // or reports the error that stopped the kernel.
+    }
+    return done_;
+  }
+
+private:
+  void split_current(int fd, boost::system::error_code& ec)
+  {
+    Message& msg = messages_[done_];
+    iovec iov{const_cast<void*>(static_cast<const void*>(msg.buffer.data())), msg.buffer.size()};
+    msghdr m;
+    std::memset(&m, 0, sizeof(m));
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    if (msg.endpoint != decltype(msg.endpoint)())
+      set_name(m, msg.endpoint.data(), msg.endpoint.size());
+    control_buffer<send_control_space> cbuf;
+    m.msg_controllen = encode_for_send(msg.control, true, cbuf, ec);
+    if (ec)
+      return;
+    m.msg_control = m.msg_controllen ? cbuf.bytes : nullptr;
+    send_segmented(fd, m, *msg.control.segment_size, msg.bytes, ec);
+    if (ec)
+      return;
+    splitting_ = false;
+    ++done_;
+  }
+
+  void chunk(int fd, boost::system::error_code& ec)
+  {
+    mmsghdr hdrs[max_batch_chunk];
+    iovec iov[max_batch_chunk];
+    control_buffer<send_control_space> cbufs[max_batch_chunk];
+    std::size_t n = count_ - done_ < max_batch_chunk ? count_ - done_ : max_batch_chunk;
+    Message* msgs = messages_ + done_;
+    std::memset(hdrs, 0, sizeof(hdrs[0]) * n);
+    for (std::size_t i = 0; i < n; ++i)
+    {
+      Message& msg = msgs[i];
+      iov[i].iov_base = const_cast<void*>(static_cast<const void*>(msg.buffer.data()));
+      iov[i].iov_len = msg.buffer.size();
+      msghdr& m = hdrs[i].msg_hdr;
+      m.msg_iov = &iov[i];
+      m.msg_iovlen = 1;
+      if (needs_split(msg.control, m, gso_, false))
+      {
+        // Sent on its own, after what comes before it.
+        if (i == 0)
+        {
+          splitting_ = true;
+          return split_current(fd, ec);
+        }
+        n = i;
+        break;
+      }
+      m.msg_controllen = encode_control(msg.control, cbufs[i].bytes, sizeof(cbufs[i].bytes), ec);
+      if (ec)
+      {
+        // Send what comes before the bad message; report it when it is first.
+        if (i == 0)
+          return;
+        n = i;
+        ec = {};
+        break;
+      }
+      m.msg_control = m.msg_controllen ? cbufs[i].bytes : nullptr;
+      if (msg.endpoint != decltype(msg.endpoint)())
+        set_name(m, msg.endpoint.data(), msg.endpoint.size());
+    }
+    auto r = checked_syscall(ec, [&] {
+      return ::sendmmsg(fd, hdrs, static_cast<unsigned>(n), MSG_DONTWAIT | MSG_NOSIGNAL);
+    });
+    if (ec)
+    {
+      // The first message of the chunk failed. A refused GSO is retried as
+      // separate datagrams.
+      Message& first = msgs[0];
+      if (first.control.segment_size && gso_refused(ec) && first.buffer.size() > *first.control.segment_size)
+      {
+        if (gso_ && ec.value() == EIO)
+          gso_->disabled = true;
+        splitting_ = true;
+        ec = {};
+        split_current(fd, ec);
+      }
+      return;
+    }
+    for (int i = 0; i < r; ++i)
+      msgs[i].bytes = hdrs[i].msg_len;
+    done_ += static_cast<std::size_t>(r);
+  }
+
+  Message* messages_;
+  std::size_t count_;
+  gso_state* gso_;
+  std::size_t done_ = 0;
+  bool splitting_ = false;
 };
 
 // Many datagrams in: recvmmsg, in chunks of max_batch_chunk messages.
@@ -226,87 +421,6 @@ private:
       msg.bytes = hdrs[i].msg_len;
       msg.error = finish_receive(hdrs[i].msg_hdr, msg.control);
     }
-    return static_cast<std::size_t>(r);
-  }
-
-  Message* messages_;
-  std::size_t count_;
-};
-
-// Many datagrams out: sendmmsg, in chunks. Stops at the first message the
-// kernel did not take; the error that stopped it is reported with the count.
-template <class Message>
-class send_batch_attempt
-{
-public:
-  static constexpr boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_write;
-
-  send_batch_attempt(Message* messages, std::size_t count) noexcept : messages_(messages), count_(count) {}
-
-  std::size_t perform(int fd, boost::system::error_code& ec)
-  {
-    std::size_t done = 0;
-    ec = {};
-    while (done < count_)
-    {
-      std::size_t n = count_ - done < max_batch_chunk ? count_ - done : max_batch_chunk;
-      std::size_t sent = chunk(fd, messages_ + done, n, ec);
-      done += sent;
-      if (ec)
-      {
-        if (done != 0 && ec == boost::asio::error::would_block)
-          ec = {}; // partial: the caller resends the rest
-        else if (done < count_)
-          messages_[done].error = ec;
-        return done;
-      }
-      if (sent == 0)
-        break;
-      // A short count without an error: ask again, which either sends more
-      // or reports the error that stopped the kernel.
-    }
-    return done;
-  }
-
-private:
-  static std::size_t chunk(int fd, Message* msgs, std::size_t n, boost::system::error_code& ec)
-  {
-    mmsghdr hdrs[max_batch_chunk];
-    iovec iov[max_batch_chunk];
-    control_buffer<send_control_space> cbufs[max_batch_chunk];
-    std::memset(hdrs, 0, sizeof(hdrs[0]) * n);
-    for (std::size_t i = 0; i < n; ++i)
-    {
-      Message& msg = msgs[i];
-      msg.bytes = 0;
-      msg.error = {};
-      iov[i].iov_base = const_cast<void*>(static_cast<const void*>(msg.buffer.data()));
-      iov[i].iov_len = msg.buffer.size();
-      msghdr& m = hdrs[i].msg_hdr;
-      m.msg_iov = &iov[i];
-      m.msg_iovlen = 1;
-      m.msg_controllen = encode_control(msg.control, cbufs[i].bytes, sizeof(cbufs[i].bytes), ec);
-      if (ec)
-      {
-        msg.error = ec;
-        // Send what came before the bad message; report it when it is first.
-        if (i == 0)
-          return 0;
-        n = i;
-        ec = {};
-        break;
-      }
-      m.msg_control = m.msg_controllen ? cbufs[i].bytes : nullptr;
-      if (msg.endpoint != decltype(msg.endpoint)())
-        set_name(m, msg.endpoint.data(), msg.endpoint.size());
-    }
-    auto r = checked_syscall(ec, [&] {
-      return ::sendmmsg(fd, hdrs, static_cast<unsigned>(n), MSG_DONTWAIT | MSG_NOSIGNAL);
-    });
-    if (ec)
-      return 0;
-    for (int i = 0; i < r; ++i)
-      msgs[i].bytes = hdrs[i].msg_len;
     return static_cast<std::size_t>(r);
   }
 

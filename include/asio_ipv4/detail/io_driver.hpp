@@ -27,7 +27,9 @@ namespace detail {
 // perform() builds its msghdr and control buffers on its own stack, makes one
 // non-blocking system call (through checked_syscall) and decodes the result.
 // ec == would_block means "not ready": the drivers below wait for `wait`
-// readiness and call perform() again. Nothing else differs between receive,
+// readiness and call perform() again. The count returned with would_block is
+// the progress so far (non-zero only while a GSO send is split in user
+// space), reported if the wait fails. Nothing else differs between receive,
 // send, batch and error-queue operations.
 
 // Blocking driver.
@@ -41,7 +43,7 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
       return n;
     socket.wait(Attempt::wait, ec);
     if (ec)
-      return 0;
+      return n; // what a split send already sent, usually 0
   }
 }
 
@@ -82,7 +84,7 @@ public:
       if (!ec && self.cancelled() != boost::asio::cancellation_type::none)
         ec = boost::asio::error::operation_aborted;
       if (ec)
-        return self.complete(ec, std::size_t(0));
+        return self.complete(ec, n_); // n_: what a split send already sent
       n_ = attempt_.perform(socket_.native_handle(), ec_);
       if (ec_ == boost::asio::error::would_block)
         return wait(self);
@@ -96,6 +98,10 @@ private:
   template <class Self>
   void wait(Self& self)
   {
+    // Once bytes went out (a GSO send split in user space), only terminal
+    // cancellation remains: the operation can stop, but not undo them.
+    if (n_ != 0)
+      self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
     state_ = state::waiting;
     socket_.async_wait(Attempt::wait, std::move(self));
   }
