@@ -903,9 +903,14 @@ std::string host::read_file(const std::string& path) const
   return output("cat " + shell_quote(path));
 }
 
-void host::add_address(const std::string& ifname, const std::string& cidr) const
+void host::add_address(const std::string& ifname, const std::string& spec) const
 {
-  run_checked({ip_or_fail(), "-n", name_, "addr", "add", cidr, "dev", ifname});
+  std::vector<std::string> argv{ip_or_fail(), "-n", name_, "addr", "add"};
+  std::istringstream words(spec);
+  for (std::string word; words >> word;)
+    argv.push_back(word);
+  argv.insert(argv.end(), {"dev", ifname});
+  run_checked(argv);
 }
 
 void host::add_route(const std::string& spec) const
@@ -995,6 +1000,21 @@ void wait_running(const host& where, const std::string& ifname)
                     where.output("ip addr show"));
 }
 
+// One above the highest interface index of a host.
+unsigned next_free_index(const host& where)
+{
+  return where.enter([] {
+    unsigned highest = 0;
+    if (struct if_nameindex* all = ::if_nameindex())
+    {
+      for (struct if_nameindex* i = all; i->if_index != 0; ++i)
+        highest = std::max(highest, i->if_index);
+      ::if_freenameindex(all);
+    }
+    return highest + 1;
+  });
+}
+
 link_end make_end(const host& where, const std::string& ifname, unsigned subnet, unsigned host_part,
     bool addressed)
 {
@@ -1047,8 +1067,15 @@ link connect(host& left, host& right, unsigned subnet, const link_options& optio
   std::string left_name = left.next_interface_name();
   std::string right_name = right.next_interface_name();
   std::string mtu = std::to_string(options.mtu);
-  run_checked({ip_or_fail(), "link", "add", left_name, "mtu", mtu, "netns", left.name(), "type",
-      "veth", "peer", "name", right_name, "mtu", mtu, "netns", right.name()});
+  // Ends whose ifindex equals their peer's get their operstate (IFF_RUNNING)
+  // from the kernel's linkwatch up to a second late: give them different ones.
+  unsigned left_index = next_free_index(left);
+  unsigned right_index = next_free_index(right);
+  if (right_index == left_index)
+    ++right_index;
+  run_checked({ip_or_fail(), "link", "add", left_name, "index", std::to_string(left_index), "mtu",
+      mtu, "netns", left.name(), "type", "veth", "peer", "name", right_name, "index",
+      std::to_string(right_index), "mtu", mtu, "netns", right.name()});
   link result{make_end(left, left_name, subnet, 1, options.addresses),
       make_end(right, right_name, subnet, 2, options.addresses)};
   if (options.up)

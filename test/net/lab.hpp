@@ -287,8 +287,9 @@ public:
   /// else (/sys/class/net/...) with `cat` under `ip netns exec`.
   std::string read_file(const std::string& path) const;
 
-  /// `ip addr add <cidr> dev <ifname>` ("10.0.1.1/24").
-  void add_address(const std::string& ifname, const std::string& cidr) const;
+  /// `ip addr add <spec> dev <ifname>`: "10.0.1.1/24", or with ip's extra
+  /// words: "10.0.1.5/24 label veth0:1", "10.0.9.1 peer 10.0.9.2/32".
+  void add_address(const std::string& ifname, const std::string& spec) const;
 
   /// `ip route add <spec>` ("default via 10.0.1.1", "224.0.0.0/4 dev veth0").
   void add_route(const std::string& spec) const;
