@@ -1,9 +1,7 @@
 // Uses an installed asio_ipv4: a couple of options on a real socket and the
 // library's error category (compiled code, so the link is checked too).
 // Exits non-zero, saying what it expected and what came, on a mismatch.
-#include <asio_ipv4/error.hpp>
-#include <asio_ipv4/ip4/multicast.hpp>
-#include <asio_ipv4/ip4/value_options.hpp>
+#include <asio_ipv4.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
