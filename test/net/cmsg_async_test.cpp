@@ -199,11 +199,29 @@ BOOST_AUTO_TEST_CASE(use_awaitable_and_as_tuple_tokens)
     BOOST_TEST(!ec);
     BOOST_TEST(m == sizeof(got));
     seen.push_back(got);
-    // The default token of an io_context::executor_type socket is a
-    // callback-less deferred-style default; exercise the awaitable one too.
   }, net::detached);
   p.ctx.run();
   BOOST_TEST(seen == (std::vector<std::uint32_t>{21, 22}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(default_token_of_the_socket_executor)
+{
+  // A socket whose executor names a default completion token (here
+  // use_awaitable) needs no token argument.
+  using awaitable_udp = net::use_awaitable_t<>::as_default_on_t<udp::socket>;
+  net::io_context ctx;
+  asio_ipv4::cmsg_socket<awaitable_udp> rx(ctx, udp::endpoint(net::ip::address_v4::loopback(), 0));
+  udp::socket tx(ctx, udp::v4());
+  std::uint32_t one = 1;
+  tx.send_to(net::buffer(&one, sizeof(one)), rx.next_layer().local_endpoint());
+  std::uint32_t got = 0;
+  net::co_spawn(ctx, [&]() -> net::awaitable<void> {
+    udp::endpoint sender;
+    asio_ipv4::control_message cm;
+    co_await rx.async_receive_from(net::buffer(&got, sizeof(got)), sender, cm);
+  }, net::detached);
+  ctx.run();
+  BOOST_TEST(got == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(handler_runs_on_its_associated_executor)
