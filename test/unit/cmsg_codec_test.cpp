@@ -13,6 +13,8 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "unit/test_util.hpp"
+
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
 #include <net/if.h>
@@ -35,6 +37,10 @@
 
 namespace {
 
+using asio_ipv4::test::addr;
+using asio_ipv4::test::got_expected;
+using asio_ipv4::test::in_addr_of;
+
 namespace net = boost::asio;
 namespace tt = boost::test_tools;
 using asio_ipv4::control_message;
@@ -46,19 +52,7 @@ using net::ip::address_v4;
 using net::ip::udp;
 using bytes = std::vector<unsigned char>;
 
-address_v4 addr(const char* text)
-{
-  return net::ip::make_address_v4(text);
-}
 
-// Expected values are built with glibc's inet_pton, not the library's own
-// conversions.
-in_addr in_addr_of(const char* text)
-{
-  in_addr a;
-  BOOST_TEST_REQUIRE(::inet_pton(AF_INET, text, &a) == 1);
-  return a;
-}
 
 sockaddr_in sockaddr_of(const char* text, std::uint16_t port, sa_family_t family = AF_INET)
 {
@@ -75,11 +69,6 @@ std::vector<int> as_ints(const unsigned char* data, std::size_t size)
   return std::vector<int>(data, data + size);
 }
 
-std::string got_expected(const error_code& got, const error_code& expected)
-{
-  return "got " + got.to_string() + " (" + got.message() + "), expected " + expected.to_string() + " ("
-      + expected.message() + ")";
-}
 
 // Every field of a control_message, so that one comparison shows them all.
 std::string describe(const control_message& m)

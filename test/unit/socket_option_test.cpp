@@ -17,6 +17,8 @@
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "unit/test_util.hpp"
+
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <net/if.h>
@@ -41,6 +43,10 @@
 
 namespace {
 
+using asio_ipv4::test::addr;
+using asio_ipv4::test::got_expected;
+using asio_ipv4::test::in_addr_of;
+
 namespace ip4 = asio_ipv4::ip4;
 namespace net = boost::asio;
 namespace tt = boost::test_tools;
@@ -55,19 +61,7 @@ const udp proto = udp::v4();
 constexpr int invalid_level = static_cast<int>(0xA5100000u);
 constexpr int invalid_name = 2;
 
-address_v4 addr(const char* text)
-{
-  return net::ip::make_address_v4(text);
-}
 
-// The expected structs are filled with glibc's inet_pton, not the library's
-// own conversions.
-in_addr in_addr_of(const char* text)
-{
-  in_addr a;
-  BOOST_TEST_REQUIRE(::inet_pton(AF_INET, text, &a) == 1);
-  return a;
-}
 
 sockaddr_storage storage_of(const char* text)
 {
@@ -351,11 +345,6 @@ struct udp_fixture
   int fd = socket.native_handle();
 };
 
-std::string got_expected(const boost::system::error_code& got, const boost::system::error_code& expected)
-{
-  return "got " + got.to_string() + " (" + got.message() + "), expected " + expected.to_string() + " ("
-      + expected.message() + ")";
-}
 
 template <class Option>
 void check_set_fails(udp::socket& s, const Option& o, const boost::system::error_code& expected)

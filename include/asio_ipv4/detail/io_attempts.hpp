@@ -61,6 +61,18 @@ std::size_t to_iovec(const Buffers& buffers, iovec (&iov)[max_iov], boost::syste
   return n;
 }
 
+// Starts a msghdr for one datagram: its buffers, and its name if any.
+template <class Buffers>
+void start_msghdr(msghdr& m, const Buffers& buffers, iovec (&iov)[max_iov], const void* name,
+    std::size_t name_size, boost::system::error_code& ec) noexcept
+{
+  std::memset(&m, 0, sizeof(m));
+  m.msg_iovlen = to_iovec(buffers, iov, ec);
+  m.msg_iov = iov;
+  m.msg_name = const_cast<void*>(name);
+  m.msg_namelen = static_cast<socklen_t>(name ? name_size : 0);
+}
+
 inline void set_name(msghdr& m, const void* name, std::size_t size) noexcept
 {
   m.msg_name = const_cast<void*>(name);
@@ -97,16 +109,12 @@ public:
   {
     iovec iov[max_iov];
     msghdr m;
-    std::memset(&m, 0, sizeof(m));
-    m.msg_iovlen = to_iovec(buffers_, iov, ec);
+    start_msghdr(m, buffers_, iov, sender_ ? sender_->data() : nullptr, sender_ ? sender_->capacity() : 0, ec);
     if (ec)
       return 0;
-    m.msg_iov = iov;
     control_buffer<receive_control_space> cbuf;
     m.msg_control = cbuf.bytes;
     m.msg_controllen = sizeof(cbuf.bytes);
-    if (sender_)
-      set_name(m, sender_->data(), sender_->capacity());
     auto r = checked_syscall(ec, [&] { return ::recvmsg(fd, &m, flags_ | MSG_DONTWAIT); });
     if (ec)
       return 0;
@@ -172,13 +180,10 @@ public:
   {
     iovec iov[max_iov];
     msghdr m;
-    std::memset(&m, 0, sizeof(m));
-    m.msg_iovlen = to_iovec(buffers_, iov, ec);
+    start_msghdr(m, buffers_, iov, destination_ ? destination_->data() : nullptr,
+        destination_ ? destination_->size() : 0, ec);
     if (ec)
       return 0;
-    m.msg_iov = iov;
-    if (destination_)
-      set_name(m, destination_->data(), destination_->size());
     control_buffer<send_control_space> cbuf;
     for (;;)
     {
