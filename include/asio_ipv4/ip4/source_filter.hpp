@@ -8,6 +8,7 @@
 #ifndef ASIO_IPV4_IP4_SOURCE_FILTER_HPP
 #define ASIO_IPV4_IP4_SOURCE_FILTER_HPP
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
@@ -104,7 +105,10 @@ namespace ip4 {
 /// EINVAL. A group that is not multicast, a source that is not unicast, or
 /// more sources than the kernel's limit (sysctl net.ipv4.igmp_max_msf, read in
 /// the calling thread's network namespace) fail with
-/// @c boost::asio::error::invalid_argument before the kernel is asked.
+/// @c boost::asio::error::invalid_argument before the kernel is asked. The
+/// kernel checks the limit of the socket's own namespace too; its ENOBUFS
+/// (a socket used from a thread in another namespace) is reported as
+/// @c invalid_argument as well, with the socket unchanged.
 ///
 /// @par Example
 /// @code
@@ -120,6 +124,10 @@ void set_source_filter(Socket& socket, unsigned interface_index,
   detail::msfilter_option option(interface_index, group, filter, ec);
   if (!ec)
     socket.set_option(option, ec);
+  // The kernel refuses more than its igmp_max_msf sources (or more than
+  // fits its option memory) with ENOBUFS, before changing anything.
+  if (ec == boost::asio::error::no_buffer_space)
+    ec = boost::asio::error::invalid_argument;
 }
 
 /// Sets the full-state source filter of a group on one interface.
