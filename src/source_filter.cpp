@@ -70,7 +70,7 @@ msfilter_option::msfilter_option(unsigned interface_index,
   ec = {};
   bool valid = group.is_multicast()
       && (filter.mode == filter_mode::include || filter.mode == filter_mode::exclude)
-      && filter.sources.size() <= max_source_filter_size();
+      && filter.sources.size() < kernel_hard_limit; // igmp_max_msf: the kernel's check
   for (const auto& s : filter.sources)
     valid = valid && is_unicast_source(s);
   if (!valid)

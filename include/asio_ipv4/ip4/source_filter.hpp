@@ -89,7 +89,8 @@ private:
   std::size_t capacity_ = 0;
 };
 
-// The source limit of the calling thread's network namespace
+// The first guess of room for get_source_filter: the source limit of the
+// calling thread's network namespace
 // (net.ipv4.igmp_max_msf), or the kernel default of 10 if unreadable.
 std::size_t max_source_filter_size() noexcept;
 
@@ -102,13 +103,12 @@ namespace ip4 {
 /// Implements the RFC 3678 MCAST_MSFILTER socket option. Linux needs an
 /// earlier membership of the socket for @c group on that interface
 /// (@ref join_group, or @ref source_group_join), otherwise the kernel answers
-/// EINVAL. A group that is not multicast, a source that is not unicast, or
-/// more sources than the kernel's limit (sysctl net.ipv4.igmp_max_msf, read in
-/// the calling thread's network namespace) fail with
-/// @c boost::asio::error::invalid_argument before the kernel is asked. The
-/// kernel checks the limit of the socket's own namespace too; its ENOBUFS
-/// (a socket used from a thread in another namespace) is reported as
-/// @c invalid_argument as well, with the socket unchanged.
+/// EINVAL. A group that is not multicast or a source that is not unicast
+/// fail with @c boost::asio::error::invalid_argument before the kernel is
+/// asked. More sources than the limit of the socket's network namespace
+/// (sysctl net.ipv4.igmp_max_msf, 10 by default) also fail with
+/// @c invalid_argument: the kernel checks that limit, since only it knows
+/// the socket's namespace, and refuses (ENOBUFS) before changing anything.
 ///
 /// @par Example
 /// @code
