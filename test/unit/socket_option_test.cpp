@@ -719,7 +719,7 @@ BOOST_AUTO_TEST_CASE(options_timestamp)
 BOOST_AUTO_TEST_CASE(options_source_routes)
 {
   const std::vector<address_v4> route{addr("192.0.2.1"), addr("198.51.100.2"), addr("203.0.113.3")};
-  // The first hop first, the destination last (BSD ip(4)).
+  // The gateways, the first hop first; the destination is not listed (BSD ip(4)).
   const std::vector<int> addresses{192, 0, 2, 1, 198, 51, 100, 2, 203, 0, 113, 3};
   std::vector<int> loose{131, 15, 4};
   loose.insert(loose.end(), addresses.begin(), addresses.end());

@@ -145,8 +145,8 @@ public:
 ///
 /// Implements the IPPROTO_IP/IP_HDRINCL socket option on raw sockets: each
 /// datagram sent starts with its own IPv4 header. Linux still fills in the
-/// checksum, the total length and, when zero, the source address and the
-/// identification; see the raw sockets guide.
+/// checksum, the total length and, when zero, the source address and (only
+/// when DF is clear) the identification; see the raw sockets guide.
 ///
 /// @par Example
 /// @code
