@@ -889,7 +889,6 @@ BOOST_AUTO_TEST_CASE(msfilter_option_for_set)
 
 BOOST_AUTO_TEST_CASE(msfilter_option_refuses_invalid_filters)
 {
-  std::vector<const char*> too_many(asio_ipv4::detail::max_source_filter_size() + 1, "10.0.0.1");
   struct bad_case
   {
     const char* label;
@@ -901,7 +900,6 @@ BOOST_AUTO_TEST_CASE(msfilter_option_refuses_invalid_filters)
       {"multicast source", "232.1.1.1", filter(ip4::filter_mode::include, {"10.0.0.5", "224.0.0.1"})},
       {"unspecified source", "232.1.1.1", filter(ip4::filter_mode::exclude, {"0.0.0.0"})},
       {"broadcast source", "232.1.1.1", filter(ip4::filter_mode::exclude, {"255.255.255.255"})},
-      {"one source too many", "232.1.1.1", filter(ip4::filter_mode::exclude, too_many)},
       {"unknown mode", "232.1.1.1", filter(static_cast<ip4::filter_mode>(7), {"10.0.0.5"})},
   };
   for (const auto& c : cases)
