@@ -20,13 +20,17 @@
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/icmp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <poll.h>
+#include <time.h>
 
 #include <cerrno>
 #include <chrono>
@@ -252,6 +256,14 @@ void check_against_udp_recv(const t::datagram_record& oracle, const control_mess
   {
     CHECK_CONTROL(got, seen);
   }
+}
+
+// CPU time used by the calling thread.
+double thread_cpu_seconds()
+{
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
 }
 
 // sniff.py on `ifname` of `where`, for the ICMP messages that come from `source`.
@@ -761,6 +773,93 @@ BOOST_AUTO_TEST_CASE(error_queue_and_ordinary_receive_and_send, *t::needs_root()
   wire = sent_by_a.stop();
   BOOST_TEST_REQUIRE(wire.size() == 1u, sent_by_a.describe());
   BOOST_TEST(wire[0].payload_text() == "next send");
+}
+
+// A receive on a socket whose error queue holds an unread entry must wait
+// quietly for the next datagram: poll(2) and epoll report POLLERR for as
+// long as the entry is there, so "wait for readability, try again" alone
+// would spin. Oracle: the CPU time of the waiting thread
+// (CLOCK_THREAD_CPUTIME_ID) while it waits a second for b's datagram.
+BOOST_AUTO_TEST_CASE(unread_error_queue_entry_does_not_make_receives_spin, *t::needs_root())
+{
+  auto lab = t::two_hosts();
+  net::io_context ctx;
+  auto rx = udp_receiver(lab.a, ctx, 5006);
+  rx.next_layer().set_option(ip4::receive_errors(true));
+  const int fd = rx.next_layer().native_handle();
+  rx.send_to(net::buffer(std::string("unanswered")), udp::endpoint(lab.b_if.address, 5999), control_message());
+  BOOST_TEST_REQUIRE(t::eventually([&] { return error_queued(fd); }));
+  auto refused = receive_one(ctx, rx);   // takes the pending error; the entry stays
+  BOOST_TEST_REQUIRE(refused.ec == net::error::connection_refused, refused.ec.message());
+  BOOST_TEST_REQUIRE(error_queued(fd));
+
+  net::io_context peer_ctx;
+  udp::socket peer = lab.b.enter([&] { return udp::socket(peer_ctx, udp::endpoint(address_v4::any(), 0)); });
+  auto send_later = [&](std::string text) {
+    return std::thread([&peer, &lab, text] {
+      std::this_thread::sleep_for(1s);
+      peer.send_to(net::buffer(text), udp::endpoint(lab.a_if.address, 5006));
+    });
+  };
+
+  {
+    auto sender = send_later("async");
+    const double before = thread_cpu_seconds();
+    auto r = receive_one(ctx, rx);
+    const double used = thread_cpu_seconds() - before;
+    sender.join();
+    REQUIRE_COMPLETED(r, "async receive");
+    BOOST_TEST(r.payload == "async", r.ec.message());
+    BOOST_TEST(used < 0.05, "async_receive_from used " << used << " s of CPU waiting 1 s");
+  }
+  {
+    auto sender = send_later("blocking");
+    char buffer[64];
+    udp::endpoint from;
+    control_message control;
+    boost::system::error_code ec;
+    const double before = thread_cpu_seconds();
+    std::size_t n = rx.receive_from(net::buffer(buffer), from, control, ec);
+    const double used = thread_cpu_seconds() - before;
+    sender.join();
+    BOOST_TEST(std::string(buffer, n) == "blocking", ec.message());
+    BOOST_TEST(used < 0.05, "receive_from used " << used << " s of CPU waiting 1 s");
+  }
+  // Cancellation while waiting in that state, per operation and with the
+  // socket's cancel(): aborted, nothing consumed, and the next receive gets
+  // the next datagram.
+  for (bool per_operation : {true, false})
+  {
+    BOOST_TEST_CONTEXT((per_operation ? "per-operation cancellation" : "socket.cancel()"))
+    {
+      net::cancellation_signal cancel;
+      net::steady_timer timer(ctx, 300ms);
+      timer.async_wait([&](boost::system::error_code) {
+        if (per_operation)
+          cancel.emit(net::cancellation_type::terminal);
+        else
+          rx.next_layer().cancel();
+      });
+      char buffer[64];
+      udp::endpoint from;
+      control_message control;
+      bool done = false;
+      boost::system::error_code ec;
+      rx.async_receive_from(net::buffer(buffer), from, control,
+          net::bind_cancellation_slot(cancel.slot(), [&](boost::system::error_code e, std::size_t) {
+            done = true;
+            ec = e;
+          }));
+      BOOST_TEST_REQUIRE(run_until(ctx, done));
+      BOOST_TEST(ec == net::error::operation_aborted, ec.message());
+      auto sender = send_later("after cancel");
+      auto r = receive_one(ctx, rx);
+      sender.join();
+      REQUIRE_COMPLETED(r, "receive after cancellation");
+      BOOST_TEST(r.payload == "after cancel", r.ec.message());
+    }
+  }
+  BOOST_TEST(error_queued(fd));   // still unread
 }
 
 // ---- truncation -------------------------------------------------------------------------
