@@ -8,6 +8,7 @@
 #ifndef ASIO_IPV4_DETAIL_IO_DRIVER_HPP
 #define ASIO_IPV4_DETAIL_IO_DRIVER_HPP
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/error.hpp>
@@ -15,7 +16,12 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 namespace asio_ipv4 {
@@ -32,18 +38,87 @@ namespace detail {
 // space), reported if the wait fails. Nothing else differs between receive,
 // send, batch and error-queue operations.
 
+// A readiness wait can report a socket ready while the attempt still finds
+// nothing: poll(2) and Asio's waits (which re-arm epoll) report POLLERR for as
+// long as the socket's error queue holds an entry (IP_RECVERR) or an error is
+// pending, so a receive on a socket with an unread error-queue entry would
+// wake, find no datagram, wait and wake again at once: a busy loop until a
+// datagram arrives. After such a spurious wakeup the drivers wait for the
+// next change instead of the current state.
+
+// Blocking: an edge-triggered epoll instance of its own reports the current
+// state once (at registration) and afterwards only new events.
+class edge_waiter
+{
+public:
+  edge_waiter() = default;
+  edge_waiter(const edge_waiter&) = delete;
+  edge_waiter& operator=(const edge_waiter&) = delete;
+  ~edge_waiter()
+  {
+    if (epoll_fd_ >= 0)
+      ::close(epoll_fd_);
+  }
+
+  void wait(int fd, boost::asio::socket_base::wait_type type, boost::system::error_code& ec) noexcept
+  {
+    if (epoll_fd_ < 0)
+    {
+      epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+      if (epoll_fd_ < 0)
+        return fail(ec);
+      epoll_event event{};
+      event.events = events_of(type) | EPOLLET;
+      if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0)
+        return fail(ec);
+    }
+    epoll_event ready{};
+    while (::epoll_wait(epoll_fd_, &ready, 1, -1) < 0)
+      if (errno != EINTR)
+        return fail(ec);
+    ec = {};
+  }
+
+private:
+  static std::uint32_t events_of(boost::asio::socket_base::wait_type type) noexcept
+  {
+    switch (type)
+    {
+    case boost::asio::socket_base::wait_read:
+      return EPOLLIN;
+    case boost::asio::socket_base::wait_write:
+      return EPOLLOUT;
+    default:
+      return EPOLLPRI;
+    }
+  }
+
+  static void fail(boost::system::error_code& ec) noexcept
+  {
+    ec = boost::system::error_code(errno, boost::asio::error::get_system_category());
+  }
+
+  int epoll_fd_ = -1;
+};
+
 // Blocking driver.
 template <class Socket, class Attempt>
 std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_code& ec)
 {
+  edge_waiter after_spurious_wakeup;
+  bool woken = false;
   for (;;)
   {
     std::size_t n = attempt.perform(socket.native_handle(), ec);
     if (ec != boost::asio::error::would_block)
       return n;
-    socket.wait(Attempt::wait, ec);
+    if (woken)
+      after_spurious_wakeup.wait(socket.native_handle(), Attempt::wait, ec);
+    else
+      socket.wait(Attempt::wait, ec);
     if (ec)
       return n; // what a split send already sent, usually 0
+    woken = true;
   }
 }
 
@@ -54,7 +129,11 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
 // completing inside the initiating function). Otherwise the operation waits
 // with async_wait and tries again; a cancellation that arrives before a
 // datagram was consumed completes with operation_aborted and leaves the
-// datagram queued.
+// datagram queued. After a spurious wakeup (see edge_waiter) a receive waits
+// with a zero-byte MSG_PEEK receive instead: Asio keeps such an operation
+// queued until the socket's state changes, where async_wait would re-arm and
+// complete at once. The peek consumes no datagram; a pending socket error
+// completes it, as it would complete the receive itself.
 template <class Socket, class Attempt>
 class io_op
 {
@@ -81,13 +160,20 @@ public:
       return self.complete(ec_, n_);
 
     case state::waiting:
+      // Asio's io_uring backend completes a cancelled receive (the peek
+      // below) with EINTR, where its reactors say operation_aborted.
+      if (ec == boost::asio::error::interrupted && spurious_)
+        ec = boost::asio::error::operation_aborted;
       if (!ec && self.cancelled() != boost::asio::cancellation_type::none)
         ec = boost::asio::error::operation_aborted;
       if (ec)
         return self.complete(ec, n_); // n_: what a split send already sent
       n_ = attempt_.perform(socket_.native_handle(), ec_);
       if (ec_ == boost::asio::error::would_block)
+      {
+        spurious_ = true;
         return wait(self);
+      }
       return self.complete(ec_, n_);
     }
   }
@@ -103,6 +189,12 @@ private:
     if (n_ != 0)
       self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
     state_ = state::waiting;
+    if constexpr (Attempt::wait == boost::asio::socket_base::wait_read)
+    {
+      if (spurious_)
+        return socket_.async_receive(
+            boost::asio::mutable_buffer(), boost::asio::socket_base::message_peek, std::move(self));
+    }
     socket_.async_wait(Attempt::wait, std::move(self));
   }
 
@@ -111,6 +203,7 @@ private:
   std::size_t n_ = 0;
   boost::system::error_code ec_;
   state state_ = state::starting;
+  bool spurious_ = false;
 };
 
 // Starts an io_op: the one initiation every async operation goes through.
