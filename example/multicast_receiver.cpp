@@ -31,6 +31,7 @@
 
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
+#include <asio_ipv4/ip4/network_interface.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -38,8 +39,6 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/system/system_error.hpp>
-
-#include <net/if.h> // if_nametoindex, if_indextoname
 
 #include <array>
 #include <csignal>
@@ -66,15 +65,14 @@ struct settings
   std::optional<net::ip::address_v4> source; // set: source-specific join
 };
 
-// The name of an interface, from its index.
-// (asio_ipv4::ip4::interface_by_index(index).name gives the same, together
-// with the interface's addresses and MTU.)
+// The name of an interface, from its index (rtnetlink, through
+// asio_ipv4::ip4::interface_by_index; the result also carries the
+// interface's addresses, MTU and flags).
 std::string interface_name(unsigned index)
 {
-  char name[IF_NAMESIZE];
-  if (::if_indextoname(index, name))
-    return name;
-  return "#" + std::to_string(index);
+  boost::system::error_code ec;
+  auto nic = ip4::interface_by_index(index, ec);
+  return ec ? "#" + std::to_string(index) : nic.name;
 }
 
 // The TOS byte is two fields: DSCP (the upper six bits, the traffic class)
@@ -266,9 +264,9 @@ bool parse(int argc, char* argv[], settings& s)
   s.port = static_cast<unsigned short>(port);
   if (positional.size() == 3)
   {
-    // (asio_ipv4::ip4::interface_by_name(name).index gives the same.)
-    s.interface_index = ::if_nametoindex(positional[2].c_str());
-    if (s.interface_index == 0)
+    boost::system::error_code ec;
+    s.interface_index = ip4::interface_by_name(positional[2], ec).index;
+    if (ec)
     {
       std::cerr << "no such interface: " << positional[2] << "\n";
       return false;

@@ -31,6 +31,7 @@
 // Stop it with Ctrl-C (SIGINT) or SIGTERM.
 
 #include <asio_ipv4/cmsg_socket.hpp>
+#include <asio_ipv4/ip4/network_interface.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -42,8 +43,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
-
-#include <net/if.h> // if_indextoname
 
 #include <array>
 #include <csignal>
@@ -61,14 +60,14 @@ using net::ip::udp;
 // throwing, so that expected conditions are plain values.
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
-// The name of an interface, from its index.
-// (asio_ipv4::ip4::interface_by_index(index).name gives the same.)
+// The name of an interface, from its index (rtnetlink, through
+// asio_ipv4::ip4::interface_by_index; the result also carries the
+// interface's addresses, MTU and flags).
 std::string interface_name(unsigned index)
 {
-  char name[IF_NAMESIZE];
-  if (::if_indextoname(index, name))
-    return name;
-  return "#" + std::to_string(index);
+  boost::system::error_code ec;
+  auto nic = ip4::interface_by_index(index, ec);
+  return ec ? "#" + std::to_string(index) : nic.name;
 }
 
 // Answers requests until the socket is closed.
