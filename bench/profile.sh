@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/profile.sh -- user-space instructions per datagram of each drain
-# receiver, counted by callgrind (repeatable, unlike times on a shared
+# receiver (and per segment of each sender), counted by callgrind (repeatable, unlike times on a shared
 # machine). Needs valgrind and a build made by bench/run.sh.
 #
 #   bench/profile.sh [--build-dir DIR] [--datagrams N] [--annotate CASE]
@@ -52,20 +52,46 @@ cases=(
   "cmsg_receive_batch_64|$bench|$asio"
 )
 
-printf '| case | instructions/datagram |\n|---|--:|\n'
-for c in "${cases[@]}"; do
-  IFS='|' read -r name prog toggle <<<"$c"
-  [ -x "$prog" ] || continue
+# Send cases: instructions per segment (1200 bytes each; GSO: 40 per call).
+segments=$(( (datagrams + 319) / 320 * 320 ))
+send_cases=(
+  "raw_sendto|$bench|*raw_sendto*"
+  "raw_sendmmsg_64|$bench|*raw_sendmmsg*"
+  "raw_gso_40|$bench|*raw_gso*"
+  "asio_send_to|$bench|*asio_send_to*"
+  "cmsg_send_to|$bench|*cmsg_send_to*"
+  "cmsg_async_send_batch_64|$bench|$asio"
+  "cmsg_send_to_gso_40|$bench|*cmsg_send_to*"
+  "cmsg_async_send_to_gso_40|$bench|$asio"
+)
+
+# count MODE NAME PROGRAM TOGGLE N: prints the table row.
+count() {
+  local mode=$1 name=$2 prog=$3 toggle=$4 n=$5 ir
+  [ -x "$prog" ] || return 0
   valgrind --tool=callgrind --callgrind-out-file="$out/$name" --collect-atstart=no \
-    "--toggle-collect=$toggle" "$prog" drain "$name" "$datagrams" >/dev/null 2>"$out/$name.log" ||
+    "--toggle-collect=$toggle" "$prog" "$mode" "$name" "$n" >/dev/null 2>"$out/$name.log" ||
     { cat "$out/$name.log" >&2; exit 1; }
   ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out/$name.log")
-  printf '| %s | %d |\n' "$name" $((ir / datagrams))
+  printf '| %s | %d |\n' "$name" $((ir / n))
+}
+
+printf '| receive case | instructions/datagram |\n|---|--:|\n'
+for c in "${cases[@]}"; do
+  IFS='|' read -r name prog toggle <<<"$c"
+  count drain "$name" "$prog" "$toggle" "$datagrams"
+done
+echo
+printf '| send case | instructions/segment |\n|---|--:|\n'
+for c in "${send_cases[@]}"; do
+  IFS='|' read -r name prog toggle <<<"$c"
+  count send "$name" "$prog" "$toggle" "$segments"
 done
 
 if [ -n "$annotate" ]; then
   echo
   echo "Most expensive functions of $annotate (instructions per datagram, exclusive):"
+  [ -f "$out/$annotate" ] || { echo "profile.sh: no case $annotate" >&2; exit 1; }
   callgrind_annotate --inclusive=no "$out/$annotate" 2>/dev/null |
     awk -v n="$datagrams" '
       /file:function/ { go = 1; next }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh -- build and run the asio_ipv4 benchmarks (root: SO_RCVBUFFORCE).
 #
-#   bench/run.sh            full run (~5-8 minutes): 7 rounds, 200000 datagrams
+#   bench/run.sh            full run (~3-4 minutes): 9 rounds, 200000 datagrams
 #                           per drain; rewrites the generated section of
 #                           doc/performance.md and doc/performance.svg
 #   bench/run.sh --quick    smoke run (< 2 minutes with the build): 3 rounds,
@@ -54,7 +54,7 @@ if [ $quick = 1 ]; then
   if [ -n "$to_doc" ]; then out_md=$top/doc/performance.md; out_svg=$top/doc/performance.svg
   else out_md=$build/results/performance.md; out_svg=$build/results/performance.svg; fi
 else
-  : "${rounds:=7}" "${datagrams:=200000}" "${segments:=128000}"
+  : "${rounds:=9}" "${datagrams:=200000}" "${segments:=128000}"
   label=full
   out_md=$top/doc/performance.md; out_svg=$top/doc/performance.svg
 fi
@@ -91,5 +91,6 @@ fi
 echo "==> running: $rounds rounds, $datagrams datagrams per drain, $segments segments per send"
 python3 "$top/bench/driver.py" --bench "$build/bench/asio_ipv4_bench" "${coro_args[@]}" "${go_args[@]}" \
   --rounds "$rounds" --datagrams "$datagrams" --segments "$segments" ${only:+--only "$only"} \
-  --markdown "$out_md" --svg "$out_svg" --svg-link "$(basename "$out_svg")" --label "$label"
+  --markdown "$out_md" --svg "$out_svg" --svg-link "$(basename "$out_svg")" --label "$label" \
+  --save "$build/results/$label.json"
 echo "==> wrote $out_md and $out_svg"

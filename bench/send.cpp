@@ -107,7 +107,7 @@ int make_sender()
 }
 
 // ---- the limits --------------------------------------------------------------------
-void raw_sendto(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
+[[gnu::noinline]] void raw_sendto(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
 {
   send_tally t;
   t.begin();
@@ -126,7 +126,7 @@ void raw_sendto(int fd, const sockaddr_in& to, const unsigned char* payload, std
   finish("raw_sendto", segments, t);
 }
 
-void raw_sendmmsg(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
+[[gnu::noinline]] void raw_sendmmsg(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
 {
   send_tally t;
   iovec iov{const_cast<unsigned char*>(payload), segment_size};
@@ -159,7 +159,7 @@ void raw_sendmmsg(int fd, const sockaddr_in& to, const unsigned char* payload, s
   finish("raw_sendmmsg_64", segments, t);
 }
 
-void raw_gso(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
+[[gnu::noinline]] void raw_gso(int fd, const sockaddr_in& to, const unsigned char* payload, std::size_t segments)
 {
   send_tally t;
   iovec iov{const_cast<unsigned char*>(payload), segment_size * gso_segments};
@@ -198,8 +198,31 @@ void raw_gso(int fd, const sockaddr_in& to, const unsigned char* payload, std::s
   finish("raw_gso_40", segments, t);
 }
 
+// ---- plain Asio, for reference ---------------------------------------------------------
+[[gnu::noinline]] void asio_send_to(udp::socket& s, const udp::endpoint& to, const unsigned char* payload,
+    std::size_t segments)
+{
+  send_tally t;
+  auto buf = boost::asio::buffer(payload, segment_size);
+  boost::system::error_code ec;
+  t.begin();
+  while (t.sent < segments)
+  {
+    s.send_to(buf, to, 0, ec);
+    if (ec)
+    {
+      if (ec != boost::asio::error::no_buffer_space)
+        fail("send_to: " + ec.message());
+      ++t.retries;
+      continue;
+    }
+    t.add(1);
+  }
+  finish("asio_send_to", segments, t);
+}
+
 // ---- ours ---------------------------------------------------------------------------
-void cmsg_send_to(cmsg_udp& s, const udp::endpoint& to, const unsigned char* payload, std::size_t segments,
+[[gnu::noinline]] void cmsg_send_to(cmsg_udp& s, const udp::endpoint& to, const unsigned char* payload, std::size_t segments,
     bool gso)
 {
   send_tally t;
@@ -344,23 +367,7 @@ int run_send(const std::string& name, std::size_t segments)
     boost::asio::io_context ctx;
     udp::socket s(ctx);
     s.assign(udp::v4(), fd);
-    send_tally t;
-    auto buf = boost::asio::buffer(payload.data(), segment_size);
-    boost::system::error_code ec;
-    t.begin();
-    while (t.sent < segments)
-    {
-      s.send_to(buf, to, 0, ec);
-      if (ec)
-      {
-        if (ec != boost::asio::error::no_buffer_space)
-          fail("send_to: " + ec.message());
-        ++t.retries;
-        continue;
-      }
-      t.add(1);
-    }
-    finish(name.c_str(), segments, t);
+    asio_send_to(s, to, payload.data(), segments);
   }
   else if (name == "cmsg_send_to" || name == "cmsg_send_to_gso_40")
   {
