@@ -1,0 +1,407 @@
+//
+// bench/drain.cpp
+// ~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+// Drain-mode receivers. Each run makes its own receiving socket, prefills
+// its queue with `count` 64-byte datagrams over loopback, checks that none
+// was dropped, then times one receiver alone taking them all. Every receiver
+// that can parse control messages gets IP_PKTINFO + IP_RECVTTL and adds
+// bytes + TTL + interface + (destination == 127.0.0.1) to a check sum, which
+// must come out exact: all of them do the same work.
+
+#include "common.hpp"
+#include "programs.hpp"
+
+#include <asio_ipv4/cmsg_socket.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace bench {
+namespace {
+
+using boost::asio::ip::udp;
+
+constexpr std::uint32_t loopback_be = 0x0100007f; // 127.0.0.1 as in_addr::s_addr (little-endian host)
+
+// What every timed loop records.
+struct tally
+{
+  std::size_t received = 0;
+  std::uint64_t check = 0;
+  stopwatch started;
+  std::uint64_t allocs_at_warmup = 0;
+
+  void begin() noexcept { started.start(); }
+  // Called with the running count after each datagram (or batch).
+  void at(std::size_t before, std::size_t after) noexcept
+  {
+    if (before < warmup && after >= warmup)
+      allocs_at_warmup = allocations();
+  }
+};
+
+void finish(const char* name, std::size_t count, const tally& t, bool control)
+{
+  stopwatch elapsed = t.started.elapsed();
+  std::uint64_t allocs = allocations() - t.allocs_at_warmup;
+  report(name, count, elapsed, allocs, count - warmup, t.check, expected_check(count, control));
+}
+
+// ---- 1. the limit, one by one: recvmsg + hand-parsed cmsgs ---------------------
+// With `poll`, each datagram is preceded by epoll_wait(epfd, ..., 0): the
+// non-blocking reactor poll Asio's scheduler makes between two handlers when
+// each handler starts the next operation (a reference, not a limit). With
+// `control` false: plain recvmsg without control messages, the limit of
+// plain Asio.
+[[gnu::noinline]] void raw_recvmsg(int fd, std::size_t count, bool control, bool poll, const char* name)
+{
+  tally t;
+  unsigned char buf[receive_buffer_size];
+  alignas(cmsghdr) unsigned char cbuf[128];
+  sockaddr_in from;
+  iovec iov{buf, sizeof(buf)};
+  msghdr m;
+  int ep = -1;
+  if (poll)
+  {
+    ep = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLPRI | EPOLLET; // as Asio registers a socket
+    ev.data.fd = fd;
+    if (ep < 0 || ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+      fail_errno("epoll");
+  }
+  t.begin();
+  while (t.received < count)
+  {
+    if (poll)
+    {
+      epoll_event events[128];
+      if (::epoll_wait(ep, events, 128, 0) < 0 && errno != EINTR)
+        fail_errno("epoll_wait");
+    }
+    std::memset(&m, 0, sizeof(m));
+    m.msg_name = &from;
+    m.msg_namelen = sizeof(from);
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    if (control)
+    {
+      m.msg_control = cbuf;
+      m.msg_controllen = sizeof(cbuf);
+    }
+    ssize_t r = ::recvmsg(fd, &m, MSG_DONTWAIT);
+    if (r < 0)
+    {
+      if (errno == EINTR)
+        continue;
+      fail_errno("recvmsg");
+    }
+    if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+      fail("truncated");
+    int ttl = 0;
+    unsigned ifindex = 0;
+    std::uint32_t dst = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+    {
+      if (c->cmsg_level != IPPROTO_IP)
+        continue;
+      if (c->cmsg_type == IP_PKTINFO)
+      {
+        in_pktinfo pi;
+        std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+        ifindex = static_cast<unsigned>(pi.ipi_ifindex);
+        dst = pi.ipi_addr.s_addr;
+      }
+      else if (c->cmsg_type == IP_TTL)
+        std::memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+    }
+    t.check += static_cast<std::uint64_t>(r) + static_cast<unsigned>(ttl) + ifindex + (dst == loopback_be);
+    t.at(t.received, t.received + 1);
+    ++t.received;
+  }
+  finish(name, count, t, control);
+  if (ep >= 0)
+    ::close(ep);
+}
+
+// ---- 2. the limit, batched: recvmmsg (64) + hand-parsed cmsgs ---------------------
+[[gnu::noinline]] void raw_recvmmsg(int fd, std::size_t count)
+{
+  constexpr std::size_t batch = 64;
+  tally t;
+  std::vector<unsigned char> bufs(batch * receive_buffer_size);
+  struct alignas(cmsghdr) cbuf_t
+  {
+    unsigned char bytes[128];
+  };
+  cbuf_t cbufs[batch];
+  sockaddr_in from[batch];
+  iovec iov[batch];
+  mmsghdr hdrs[batch];
+  t.begin();
+  while (t.received < count)
+  {
+    std::size_t want = std::min(batch, count - t.received);
+    std::memset(hdrs, 0, sizeof(hdrs[0]) * want);
+    for (std::size_t i = 0; i < want; ++i)
+    {
+      iov[i].iov_base = bufs.data() + i * receive_buffer_size;
+      iov[i].iov_len = receive_buffer_size;
+      msghdr& m = hdrs[i].msg_hdr;
+      m.msg_name = &from[i];
+      m.msg_namelen = sizeof(from[i]);
+      m.msg_iov = &iov[i];
+      m.msg_iovlen = 1;
+      m.msg_control = cbufs[i].bytes;
+      m.msg_controllen = sizeof(cbufs[i].bytes);
+    }
+    int r = ::recvmmsg(fd, hdrs, static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
+    if (r < 0)
+    {
+      if (errno == EINTR)
+        continue;
+      fail_errno("recvmmsg");
+    }
+    for (int i = 0; i < r; ++i)
+    {
+      msghdr& m = hdrs[i].msg_hdr;
+      if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+        fail("truncated");
+      int ttl = 0;
+      unsigned ifindex = 0;
+      std::uint32_t dst = 0;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+      {
+        if (c->cmsg_level != IPPROTO_IP)
+          continue;
+        if (c->cmsg_type == IP_PKTINFO)
+        {
+          in_pktinfo pi;
+          std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+          ifindex = static_cast<unsigned>(pi.ipi_ifindex);
+          dst = pi.ipi_addr.s_addr;
+        }
+        else if (c->cmsg_type == IP_TTL)
+          std::memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+      }
+      t.check += hdrs[i].msg_len + static_cast<unsigned>(ttl) + ifindex + (dst == loopback_be);
+    }
+    t.at(t.received, t.received + static_cast<std::size_t>(r));
+    t.received += static_cast<std::size_t>(r);
+  }
+  finish("raw_recvmmsg_64", count, t, true);
+}
+
+// ---- 3. plain Asio, no control messages -------------------------------------------
+struct asio_plain
+{
+  udp::socket& socket;
+  std::size_t count;
+  tally t;
+  unsigned char buf[receive_buffer_size];
+  udp::endpoint sender;
+
+  struct handler
+  {
+    asio_plain* self;
+    void operator()(const boost::system::error_code& ec, std::size_t n) const { self->done(ec, n); }
+  };
+
+  void start() { socket.async_receive_from(boost::asio::buffer(buf), sender, handler{this}); }
+
+  void done(const boost::system::error_code& ec, std::size_t n)
+  {
+    if (ec)
+      fail("async_receive_from: " + ec.message());
+    t.check += n;
+    t.at(t.received, t.received + 1);
+    if (++t.received < count)
+      start();
+  }
+};
+
+// ---- 4. cmsg_socket, one by one -------------------------------------------------
+using cmsg_udp = asio_ipv4::cmsg_socket<udp::socket>;
+
+inline std::uint64_t check_of(std::size_t n, const asio_ipv4::control_message& cm) noexcept
+{
+  return n + (cm.ttl ? *cm.ttl : 0u) + (cm.interface_index ? *cm.interface_index : 0u)
+      + (cm.destination && cm.destination->to_uint() == INADDR_LOOPBACK);
+}
+
+struct cmsg_one
+{
+  cmsg_udp& socket;
+  std::size_t count;
+  tally t;
+  unsigned char buf[receive_buffer_size];
+  udp::endpoint sender;
+  asio_ipv4::control_message control;
+
+  struct handler
+  {
+    cmsg_one* self;
+    void operator()(const boost::system::error_code& ec, std::size_t n) const { self->done(ec, n); }
+  };
+
+  void start() { socket.async_receive_from(boost::asio::buffer(buf), sender, control, handler{this}); }
+
+  void done(const boost::system::error_code& ec, std::size_t n)
+  {
+    if (ec)
+      fail("cmsg_socket::async_receive_from: " + ec.message());
+    t.check += check_of(n, control);
+    t.at(t.received, t.received + 1);
+    if (++t.received < count)
+      start();
+  }
+};
+
+// The blocking form, for reference: the same system call and decoder
+// without the scheduler in between.
+[[gnu::noinline]] void cmsg_sync(cmsg_udp& socket, std::size_t count)
+{
+  tally t;
+  unsigned char buf[receive_buffer_size];
+  udp::endpoint sender;
+  asio_ipv4::control_message control;
+  boost::system::error_code ec;
+  t.begin();
+  while (t.received < count)
+  {
+    std::size_t n = socket.receive_from(boost::asio::buffer(buf), sender, control, ec);
+    if (ec)
+      fail("cmsg_socket::receive_from: " + ec.message());
+    t.check += check_of(n, control);
+    t.at(t.received, t.received + 1);
+    ++t.received;
+  }
+  finish("cmsg_receive_from_sync", count, t, true);
+}
+
+// ---- 5. cmsg_socket, batches ----------------------------------------------------
+struct cmsg_batch
+{
+  cmsg_udp& socket;
+  std::size_t count;
+  std::vector<asio_ipv4::message<udp::endpoint>> slots;
+  std::vector<unsigned char> storage;
+  tally t;
+
+  cmsg_batch(cmsg_udp& s, std::size_t c, std::size_t batch)
+    : socket(s), count(c), slots(batch), storage(batch * receive_buffer_size)
+  {
+    for (std::size_t i = 0; i < batch; ++i)
+      slots[i].buffer = boost::asio::buffer(storage.data() + i * receive_buffer_size, receive_buffer_size);
+  }
+
+  struct handler
+  {
+    cmsg_batch* self;
+    void operator()(const boost::system::error_code& ec, std::size_t n) const { self->done(ec, n); }
+  };
+
+  void start() { socket.async_receive_batch(slots, handler{this}); }
+
+  void done(const boost::system::error_code& ec, std::size_t n)
+  {
+    if (ec)
+      fail("cmsg_socket::async_receive_batch: " + ec.message());
+    for (std::size_t i = 0; i < n; ++i)
+    {
+      if (slots[i].error)
+        fail("batch slot: " + slots[i].error.message());
+      t.check += check_of(slots[i].bytes, slots[i].control);
+    }
+    t.at(t.received, t.received + n);
+    t.received += n;
+    if (t.received < count)
+      start();
+  }
+};
+
+} // namespace
+
+int run_drain(const std::string& name, std::size_t count)
+{
+  if (count <= warmup)
+    fail("count must exceed the warm-up of " + std::to_string(warmup));
+  const bool control = name != "asio_receive_from" && name != "raw_recvmsg_nocmsg";
+  sockaddr_in bound;
+  int fd = make_receiver(count, control, bound);
+  prefill(bound, count);
+
+  if (name == "raw_recvmsg" || name == "raw_recvmsg_nocmsg" || name == "raw_recvmsg_epoll")
+    raw_recvmsg(fd, count, control, name == "raw_recvmsg_epoll", name.c_str());
+  else if (name == "raw_recvmmsg_64")
+    raw_recvmmsg(fd, count);
+  else if (name == "asio_receive_from")
+  {
+    boost::asio::io_context ctx;
+    udp::socket s(ctx);
+    s.assign(udp::v4(), fd);
+    asio_plain r{s, count, {}, {}, {}};
+    r.t.begin();
+    r.start();
+    ctx.run();
+    finish(name.c_str(), count, r.t, false);
+    return 0;
+  }
+  else if (name == "cmsg_receive_from")
+  {
+    boost::asio::io_context ctx;
+    cmsg_udp s(ctx);
+    s.next_layer().assign(udp::v4(), fd);
+    cmsg_one r{s, count, {}, {}, {}, {}};
+    r.t.begin();
+    r.start();
+    ctx.run();
+    finish(name.c_str(), count, r.t, true);
+    return 0;
+  }
+  else if (name == "cmsg_receive_from_sync")
+  {
+    boost::asio::io_context ctx;
+    cmsg_udp s(ctx);
+    s.next_layer().assign(udp::v4(), fd);
+    cmsg_sync(s, count);
+    return 0;
+  }
+  else if (name.rfind("cmsg_receive_batch_", 0) == 0)
+  {
+    std::size_t batch = std::stoul(name.substr(std::strlen("cmsg_receive_batch_")));
+    if (batch == 0)
+      fail("batch of 0");
+    boost::asio::io_context ctx;
+    cmsg_udp s(ctx);
+    s.next_layer().assign(udp::v4(), fd);
+    cmsg_batch r(s, count, batch);
+    r.t.begin();
+    r.start();
+    ctx.run();
+    finish(name.c_str(), count, r.t, true);
+    return 0;
+  }
+  else
+    fail("unknown receiver " + name);
+  ::close(fd);
+  return 0;
+}
+
+} // namespace bench

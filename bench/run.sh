@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench/run.sh -- build and run the asio_ipv4 benchmarks (root: SO_RCVBUFFORCE).
+#
+#   bench/run.sh            full run (~3-4 minutes): 9 rounds, 200000 datagrams
+#                           per drain; rewrites the generated section of
+#                           doc/performance.md and doc/performance.svg
+#   bench/run.sh --quick    smoke run (< 2 minutes with the build): 3 rounds,
+#                           50000 datagrams; writes build/bench/results/ only,
+#                           so the committed numbers are never replaced by it
+#   options: --rounds N, --datagrams N, --segments N (a multiple of 320),
+#            --only REGEX (cases to run), --doc (quick run, but write doc/),
+#            --build-dir DIR (default build/bench)
+#
+# Builds with CMake (Release) and, when Go and golang-golang-x-net-dev are
+# installed, the Go competitor (GOPATH mode, offline, from /usr/share/gocode).
+# Without Go, its rows are left out and the output says so. Fails when a
+# benchmark fails (a drop in the prefill, a wrong check sum); missed
+# performance targets are reported, not failures.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")/.."
+top=$PWD
+build=$top/build/bench
+quick=0
+to_doc=
+rounds=
+datagrams=
+segments=
+only=
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --doc) to_doc=1 ;;
+    --rounds) rounds=$2; shift ;;
+    --datagrams) datagrams=$2; shift ;;
+    --segments) segments=$2; shift ;;
+    --only) only=$2; shift ;;
+    --build-dir) build=$(readlink -f "$2"); shift ;;
+    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "run.sh: needs root (SO_RCVBUFFORCE makes the receive queues big enough)" >&2
+  exit 1
+fi
+
+if [ $quick = 1 ]; then
+  : "${rounds:=3}" "${datagrams:=50000}" "${segments:=32000}"
+  label=quick
+  if [ -n "$to_doc" ]; then out_md=$top/doc/performance.md; out_svg=$top/doc/performance.svg
+  else out_md=$build/results/performance.md; out_svg=$build/results/performance.svg; fi
+else
+  : "${rounds:=9}" "${datagrams:=200000}" "${segments:=128000}"
+  label=full
+  out_md=$top/doc/performance.md; out_svg=$top/doc/performance.svg
+fi
+mkdir -p "$build/results" "$(dirname "$out_md")"
+
+echo "==> building (CMake, Release) in $build"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$top" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DASIO_IPV4_BUILD_TESTS=OFF -DASIO_IPV4_BUILD_EXAMPLES=OFF \
+    -DASIO_IPV4_BUILD_BENCHMARKS=ON -DASIO_IPV4_INSTALL=OFF >/dev/null
+fi
+cmake --build "$build" --parallel "${CMAKE_BUILD_PARALLEL_LEVEL:-2}" --target asio_ipv4_bench
+coro_args=()
+if cmake --build "$build" --parallel 2 --target asio_ipv4_bench_coro >/dev/null 2>&1; then
+  coro_args=(--coro "$build/bench/asio_ipv4_bench_coro")
+else
+  echo "    (no C++20 coroutine benchmark: asio_ipv4_bench_coro did not build)"
+fi
+
+go_args=()
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/golang.org/x/net/ipv4 ]; then
+  echo "==> building the Go competitor (GOPATH mode, offline)"
+  mkdir -p "$build/go-cache"
+  (cd "$top/bench/go" &&
+    GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$build/go-cache" GOFLAGS= GOPROXY=off \
+      go build -o "$build/bench/asio_ipv4_bench_go" drain.go)
+  go_args=(--go "$build/bench/asio_ipv4_bench_go")
+else
+  echo "    (no Go benchmark: needs golang-go and golang-golang-x-net-dev)"
+fi
+
+echo "==> running: $rounds rounds, $datagrams datagrams per drain, $segments segments per send"
+python3 "$top/bench/driver.py" --bench "$build/bench/asio_ipv4_bench" "${coro_args[@]}" "${go_args[@]}" \
+  --rounds "$rounds" --datagrams "$datagrams" --segments "$segments" ${only:+--only "$only"} \
+  --markdown "$out_md" --svg "$out_svg" --svg-link "$(basename "$out_svg")" --label "$label" \
+  --save "$build/results/$label.json"
+echo "==> wrote $out_md and $out_svg"
