@@ -398,35 +398,42 @@ private:
     mmsghdr hdrs[max_batch_chunk];
     iovec iov[max_batch_chunk];
     control_buffer<receive_control_space> cbufs[max_batch_chunk];
-    std::memset(hdrs, 0, sizeof(hdrs[0]) * n);
     for (std::size_t i = 0; i < n; ++i)
     {
       Message& msg = msgs[i];
-      msg.control.clear();
-      msg.bytes = 0;
-      msg.error = {};
       iov[i].iov_base = msg.buffer.data();
       iov[i].iov_len = msg.buffer.size();
+      // Every field set afresh for each call (the kernel rewrites the
+      // lengths); no memset of the whole array on this hot path.
       msghdr& m = hdrs[i].msg_hdr;
+      m.msg_name = msg.endpoint.data();
+      m.msg_namelen = static_cast<socklen_t>(msg.endpoint.capacity());
       m.msg_iov = &iov[i];
       m.msg_iovlen = 1;
       m.msg_control = cbufs[i].bytes;
       m.msg_controllen = sizeof(cbufs[i].bytes);
-      set_name(m, msg.endpoint.data(), msg.endpoint.capacity());
+      m.msg_flags = 0;
+      hdrs[i].msg_len = 0;
     }
     auto r = checked_syscall(ec, [&] {
       return ::recvmmsg(fd, hdrs, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
     });
-    if (ec)
-      return 0;
-    for (int i = 0; i < r; ++i)
+    std::size_t got = ec ? 0 : static_cast<std::size_t>(r);
+    for (std::size_t i = 0; i < got; ++i)
     {
       Message& msg = msgs[i];
       msg.endpoint.resize(hdrs[i].msg_hdr.msg_namelen);
       msg.bytes = hdrs[i].msg_len;
-      msg.error = finish_receive(hdrs[i].msg_hdr, msg.control);
+      msg.error = finish_receive(hdrs[i].msg_hdr, msg.control); // clears control first
     }
-    return static_cast<std::size_t>(r);
+    // Slots that got nothing say so.
+    for (std::size_t i = got; i < n; ++i)
+    {
+      msgs[i].control.clear();
+      msgs[i].bytes = 0;
+      msgs[i].error = {};
+    }
+    return got;
   }
 
   Message* messages_;
