@@ -110,20 +110,21 @@ private:
 template <class Socket, class Attempt>
 std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_code& ec)
 {
+  std::size_t n = attempt.perform(socket.native_handle(), ec);
+  if (ec != boost::asio::error::would_block)
+    return n; // the common case under load: no waiting state at all
+  socket.wait(Attempt::wait, ec);
+  if (ec)
+    return n; // what a split send already sent, usually 0
   edge_waiter after_spurious_wakeup;
-  bool woken = false;
   for (;;)
   {
-    std::size_t n = attempt.perform(socket.native_handle(), ec);
+    n = attempt.perform(socket.native_handle(), ec);
     if (ec != boost::asio::error::would_block)
       return n;
-    if (woken)
-      after_spurious_wakeup.wait(socket.native_handle(), Attempt::wait, ec);
-    else
-      socket.wait(Attempt::wait, ec);
+    after_spurious_wakeup.wait(socket.native_handle(), Attempt::wait, ec);
     if (ec)
-      return n; // what a split send already sent, usually 0
-    woken = true;
+      return n;
   }
 }
 
