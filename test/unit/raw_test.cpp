@@ -13,6 +13,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+#include <string>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,8 +46,13 @@ struct can_open_raw
       ::close(fd);
       return true;
     }
+    // Where skipping is forbidden (CI), run anyway: the case then fails
+    // with the socket error instead of being skipped.
+    const char* required = std::getenv("ASIO_IPV4_REQUIRE_PRIVILEGED");
+    if (required && std::string(required) == "1")
+      return true;
     boost::test_tools::assertion_result r(false);
-    r.message() << "no CAP_NET_RAW: socket(AF_INET, SOCK_RAW, 253) failed with errno " << errno;
+    r.message() << "no CAP_NET_RAW: socket(AF_INET, SOCK_RAW, 253) failed with errno " << errno << ": skipped";
     return r;
   }
 };
