@@ -442,7 +442,8 @@ BOOST_AUTO_TEST_CASE(stress_receives_raced_against_timers_lose_nothing)
   constexpr std::uint32_t total = 5000;
   loopback_pair p;
   std::vector<int> count(total, 0);
-  std::uint32_t received = 0, timeouts = 0;
+  std::atomic<std::uint32_t> received{0};
+  std::uint32_t timeouts = 0;
   net::co_spawn(p.ctx, [&]() -> net::awaitable<void> {
     net::steady_timer timer(p.ctx);
     std::mt19937 rng(12345);
@@ -470,15 +471,21 @@ BOOST_AUTO_TEST_CASE(stress_receives_raced_against_timers_lose_nothing)
     for (std::uint32_t i = 0; i < total; ++i)
     {
       tx.send_to(net::buffer(&i, sizeof(i)), to);
-      // Bursts with pauses: some receives find data queued, some wait and
-      // lose the race against their timer.
+      // Bursts, then a pause once the receiver caught up: during a burst
+      // receives find data queued; during a pause they wait and lose the
+      // race against their timers, however fast this build runs.
       if (i % 16 == 15)
+      {
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (received.load() <= i && std::chrono::steady_clock::now() < deadline)
+          std::this_thread::sleep_for(50us);
         std::this_thread::sleep_for(1ms);
+      }
     }
   });
   p.ctx.run_for(60s);
   sender.join();
-  BOOST_TEST(received == total);
+  BOOST_TEST(received.load() == total);
   BOOST_TEST(timeouts > 0u); // the race really happened
   std::uint32_t wrong = 0;
   for (std::uint32_t i = 0; i < total; ++i)
