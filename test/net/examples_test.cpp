@@ -5,15 +5,14 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 // The example programs, run inside namespace hosts: what they print and how
-// they behave on the wire. The programs are found next to the test program
-// (CMake: build/example/<name> beside build/test/; b2: the same directory,
-// or its twin for the other language standard), or in $ASIO_IPV4_EXAMPLE_DIR. A
-// test whose program was not built is skipped with a message.
+// they behave on the wire. Where the programs are found, and what happens
+// when one is not built: example_program.hpp.
 //
 // Oracles: udp_send.py and udp_client.py (Python, independent of the
 // library), /proc/net/igmp and /proc/net/mcfilter read inside the host, and
 // the lab's interface names and addresses.
 
+#include "net/example_program.hpp"
 #include "net/lab.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -35,58 +34,6 @@ using boost::asio::ip::make_address_v4;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool is_executable(const std::string& path)
-{
-  return !path.empty() && ::access(path.c_str(), X_OK) == 0;
-}
-
-// Where the example program `name` was built, or "" when it was not.
-std::string example_path(const std::string& name)
-{
-  std::vector<std::string> candidates;
-  if (const char* dir = std::getenv("ASIO_IPV4_EXAMPLE_DIR"))
-    candidates.push_back(std::string(dir) + "/" + name);
-  char exe[4096];
-  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0)
-  {
-    std::string dir(exe, static_cast<std::size_t>(n));
-    dir = dir.substr(0, dir.find_last_of('/'));
-    candidates.push_back(dir + "/../example/" + name);   // CMake
-    candidates.push_back(dir + "/" + name);              // b2, same language standard
-    // b2 puts programs of another standard in a twin directory.
-    for (auto [from, to] : {std::pair{"cxxstd-17-iso", "cxxstd-20-iso"}, std::pair{"cxxstd-20-iso", "cxxstd-17-iso"}})
-    {
-      auto at = dir.find(from);
-      if (at != std::string::npos)
-        candidates.push_back(std::string(dir).replace(at, std::string_view(from).size(), to) + "/" + name);
-    }
-  }
-  for (const auto& path : candidates)
-    if (is_executable(path))
-      return path;
-  return {};
-}
-
-// Precondition: skip (with a message) when the example was not built.
-struct example_built
-{
-  std::string name;
-  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const
-  {
-    boost::test_tools::assertion_result result(!example_path(name).empty());
-    if (!result)
-      result.message() << "example program " << name
-                       << " not found (build it, or set ASIO_IPV4_EXAMPLE_DIR)";
-    return result;
-  }
-};
-
-boost::unit_test::decorator::precondition needs_example(const std::string& name)
-{
-  return boost::unit_test::decorator::precondition(example_built{name});
-}
 
 // Runs udp_send.py in `from`; returns the fields of its "sent" lines.
 std::vector<std::map<std::string, std::string>> python_send(const t::host& from, std::vector<std::string> args)
@@ -113,11 +60,11 @@ BOOST_AUTO_TEST_SUITE(examples_test)
 // Oracles: udp_send.py's IP_MULTICAST_TTL and IP_TOS and its source port,
 // the lab's name for b's interface, /proc/net/igmp for the join.
 BOOST_AUTO_TEST_CASE(multicast_receiver_prints_what_arrived,
-    *t::needs_root() * needs_example("multicast_receiver"))
+    *t::needs_root() * t::needs_example("multicast_receiver"))
 {
   auto lab = t::two_hosts();
   const auto group = make_address_v4("239.1.2.3");
-  auto receiver = lab.b.spawn({example_path("multicast_receiver"), group.to_string(), "5010", lab.b_if.name});
+  auto receiver = lab.b.spawn({t::require_example("multicast_receiver"), group.to_string(), "5010", lab.b_if.name});
   BOOST_TEST(receiver.wait_line("joined") == "joined 239.1.2.3 on " + lab.b_if.name + ", port 5010");
   auto groups = t::igmp_memberships(lab.b);
   BOOST_TEST(std::any_of(groups.begin(), groups.end(),
@@ -142,11 +89,11 @@ BOOST_AUTO_TEST_CASE(multicast_receiver_prints_what_arrived,
 // Oracles: udp_send.py bound to each of a's two addresses, /proc/net/mcfilter
 // for the include-mode source filter.
 BOOST_AUTO_TEST_CASE(multicast_receiver_source_specific,
-    *t::needs_root() * needs_example("multicast_receiver"))
+    *t::needs_root() * t::needs_example("multicast_receiver"))
 {
   auto lab = t::two_hosts();
   lab.a.add_address(lab.a_if.name, "10.0.1.5/24");
-  auto receiver = lab.b.spawn({example_path("multicast_receiver"), "232.1.1.1", "5011", lab.b_if.name,
+  auto receiver = lab.b.spawn({t::require_example("multicast_receiver"), "232.1.1.1", "5011", lab.b_if.name,
       "--source", lab.a_if.address.to_string()});
   BOOST_TEST(receiver.wait_line("joined") ==
              "joined 232.1.1.1 from source 10.0.1.1 on " + lab.b_if.name + ", port 5011");
@@ -167,9 +114,9 @@ BOOST_AUTO_TEST_CASE(multicast_receiver_source_specific,
 }
 
 // Oracle: the exit status and stderr of the program.
-BOOST_AUTO_TEST_CASE(multicast_receiver_rejects_bad_arguments, *needs_example("multicast_receiver"))
+BOOST_AUTO_TEST_CASE(multicast_receiver_rejects_bad_arguments, *t::needs_example("multicast_receiver"))
 {
-  const auto program = example_path("multicast_receiver");
+  const auto program = t::require_example("multicast_receiver");
   auto none = t::run_command({program});
   BOOST_TEST(none.status == 1);
   BOOST_TEST(none.err.find("Usage: ") != std::string::npos, none.err);
@@ -184,11 +131,11 @@ BOOST_AUTO_TEST_CASE(multicast_receiver_rejects_bad_arguments, *needs_example("m
 // Oracle: udp_client.py in a, an unconnected Python socket that prints the
 // source address of the reply; the lab's addresses.
 BOOST_AUTO_TEST_CASE(udp_server_answers_from_the_address_reached,
-    *t::needs_root() * needs_example("udp_server_cpp20"))
+    *t::needs_root() * t::needs_example("udp_server_cpp20"))
 {
   auto lab = t::two_hosts();
   lab.b.add_address(lab.b_if.name, "10.0.1.3/24");
-  auto server = lab.b.spawn({example_path("udp_server_cpp20"), "5012"});
+  auto server = lab.b.spawn({t::require_example("udp_server_cpp20"), "5012"});
   BOOST_TEST(server.wait_line("listening") == "listening on 0.0.0.0:5012");
 
   struct request

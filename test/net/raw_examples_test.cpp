@@ -9,12 +9,10 @@
 // probes and the error queue). Their output is checked against the lab's
 // topology and against sniff.py on the links.
 //
-// The programs are looked for next to the test program's build tree
-// (build/example/<name> for build/test/asio_ipv4_net_tests, the b2 bin/
-// tree), or in $ASIO_IPV4_EXAMPLE_DIR. One that is not built is a skip, like
-// a missing privilege, and a failure where skipping is forbidden (CI=true or
-// ASIO_IPV4_REQUIRE_PRIVILEGED=1, see lab.hpp).
+// Where the programs are found, and what happens when one is not built:
+// example_program.hpp.
 
+#include "net/example_program.hpp"
 #include "net/lab.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
@@ -38,76 +36,6 @@ using boost::asio::ip::make_address_v4;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool is_program(const fs::path& p)
-{
-  std::error_code ec;
-  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
-// Where an example program was built, or nothing.
-std::optional<fs::path> find_example(const std::string& name)
-{
-  if (const char* dir = std::getenv("ASIO_IPV4_EXAMPLE_DIR"))
-    if (is_program(fs::path(dir) / name))
-      return fs::path(dir) / name;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec)
-    return std::nullopt;
-  // CMake: build/test/<tests> and build/example/<name>.
-  for (const fs::path& p : {self.parent_path().parent_path() / "example" / name, self.parent_path() / name})
-    if (is_program(p))
-      return p;
-  // b2: bin/<toolset>/<variant>/.../<tests>, and the example somewhere under
-  // the same bin/ (its directory names its own properties, cxxstd-20 among
-  // them). The newest one wins.
-  for (fs::path dir = self.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-  {
-    if (dir.filename() != "bin")
-      continue;
-    std::optional<fs::path> newest;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
-    {
-      if (it->path().filename() == name && is_program(it->path())
-          && (!newest || fs::last_write_time(it->path(), ec) > fs::last_write_time(*newest, ec)))
-        newest = it->path();
-    }
-    return newest;
-  }
-  return std::nullopt;
-}
-
-bool skipping_forbidden()
-{
-  return t::skipping_forbidden(std::getenv("CI"), std::getenv("ASIO_IPV4_REQUIRE_PRIVILEGED"));
-}
-
-// Precondition: skip a test whose example is not built, unless skipping is
-// forbidden; then the test runs and require_example() fails it.
-struct example_built
-{
-  std::string name;
-
-  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const
-  {
-    if (find_example(name) || skipping_forbidden())
-      return true;
-    boost::test_tools::assertion_result r(false);
-    r.message() << "example program " << name << " not built (build/example/" << name
-                << ", the b2 bin/ tree, $ASIO_IPV4_EXAMPLE_DIR): skipped; build it with `ninja " << name << "`";
-    return r;
-  }
-};
-
-std::string require_example(const std::string& name)
-{
-  auto path = find_example(name);
-  BOOST_TEST_REQUIRE(path.has_value(),
-      "example program " << name << " not built, and CI=true or ASIO_IPV4_REQUIRE_PRIVILEGED=1 forbids skipping");
-  return path->string();
-}
 
 // Runs a program inside `where` to its end; returns its status and output.
 struct run_result
@@ -175,9 +103,9 @@ BOOST_AUTO_TEST_SUITE(raw_examples_test)
 // sniff.py on b's link, which counts the echo requests and replies the
 // program's output claims.
 BOOST_AUTO_TEST_CASE(ping_across_a_router, *t::needs_root()
-    * boost::unit_test::precondition(example_built{"ping_cpp20"}))
+    * t::needs_example("ping_cpp20"))
 {
-  const std::string ping = require_example("ping_cpp20");
+  const std::string ping = t::require_example("ping_cpp20");
   auto lab = t::routed();
   t::sniff_filter filter;
   filter.protocol = 1;
@@ -219,9 +147,9 @@ BOOST_AUTO_TEST_CASE(ping_across_a_router, *t::needs_root()
 
 // Oracle: the lab's topology (r answers from the address facing a).
 BOOST_AUTO_TEST_CASE(ping_with_ttl_1_reports_time_exceeded, *t::needs_root()
-    * boost::unit_test::precondition(example_built{"ping_cpp20"}))
+    * t::needs_example("ping_cpp20"))
 {
-  const std::string ping = require_example("ping_cpp20");
+  const std::string ping = t::require_example("ping_cpp20");
   auto lab = t::routed();
   auto r = run_in(lab.a, {ping, lab.b_if.address.to_string(), "1", "1"}, 20s);
   BOOST_TEST(r.status == 1, "no reply: expected status 1, got " << r.status << "\n" << r.description);
@@ -234,9 +162,9 @@ BOOST_AUTO_TEST_CASE(ping_with_ttl_1_reports_time_exceeded, *t::needs_root()
 // exceeded" comes from) and the chain's addressing (lab.hpp: routers[i]
 // answers from links[i].right; b is links[3].right).
 BOOST_AUTO_TEST_CASE(traceroute_across_three_routers, *t::needs_root()
-    * boost::unit_test::precondition(example_built{"traceroute_cpp20"}))
+    * t::needs_example("traceroute_cpp20"))
 {
-  const std::string traceroute = require_example("traceroute_cpp20");
+  const std::string traceroute = t::require_example("traceroute_cpp20");
   auto lab = t::chain(3);
   t::sniff_filter filter;
   filter.protocol = 1;
@@ -277,9 +205,9 @@ BOOST_AUTO_TEST_CASE(traceroute_across_three_routers, *t::needs_root()
 // trace ends at max-hops with status 1.
 // Oracle: the blackhole route put in r3 (lab.routers[2]).
 BOOST_AUTO_TEST_CASE(traceroute_prints_stars_where_nothing_answers, *t::needs_root()
-    * boost::unit_test::precondition(example_built{"traceroute_cpp20"}))
+    * t::needs_example("traceroute_cpp20"))
 {
-  const std::string traceroute = require_example("traceroute_cpp20");
+  const std::string traceroute = t::require_example("traceroute_cpp20");
   auto lab = t::chain(3);
   lab.routers[2].run("ip route add blackhole " + lab.b_if().address.to_string() + "/32");
 
