@@ -379,6 +379,11 @@ std::string shell_quote(std::string_view text)
   return quoted + "'";
 }
 
+std::string error_text(const boost::system::error_code& ec)
+{
+  return ec ? ec.message() : "success";
+}
+
 namespace {
 
 // Reads what is there (waiting until `deadline`) into `buffer`. Returns false

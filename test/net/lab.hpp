@@ -35,6 +35,7 @@
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/network_v4.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/test/tree/decorator.hpp>
 
 #include <sys/types.h>
@@ -131,6 +132,10 @@ command_result run_command(const std::vector<std::string>& argv,
 
 /// `text` quoted for sh (single quotes).
 std::string shell_quote(std::string_view text);
+
+/// An error code as text ("success" when there is none), so that a failed
+/// comparison of two codes shows both sides.
+std::string error_text(const boost::system::error_code& ec);
 
 class host;
 

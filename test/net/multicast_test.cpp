@@ -48,11 +48,7 @@ using net::ip::make_address_v4;
 using net::ip::udp;
 using namespace std::chrono_literals;
 
-// An error code as text, so that a failed comparison shows both sides.
-std::string error_text(const boost::system::error_code& ec)
-{
-  return ec ? ec.message() : "success";
-}
+using t::error_text;
 
 constexpr std::uint16_t port = 5000;
 const address_v4 group = make_address_v4("239.1.2.3");
