@@ -30,6 +30,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <poll.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -292,6 +293,44 @@ BOOST_AUTO_TEST_CASE(filter_over_the_limit_is_refused_and_changes_nothing, *t::n
   ip4::set_source_filter(l.socket, l.index, group, filter(ip4::filter_mode::include, many_sources(11)), ec);
   BOOST_TEST(error_text(ec) == "success");
   BOOST_TEST(t::mcfilter_entries(l.lab.a).size() == 11u);
+}
+
+// A limit raised to the most the kernel accepts must not make a read of a
+// one-source filter reserve room for millions of sources (at 128 bytes a
+// slot, gigabytes). Oracle: the process's peak resident size (getrusage).
+BOOST_AUTO_TEST_CASE(reading_a_filter_under_a_huge_limit_stays_small, *t::needs_root())
+{
+  sources_lab l;
+  l.lab.a.sysctl("net.ipv4.igmp_max_msf", "33554431");
+  l.socket.set_option(ip4::join_group(group, l.index));
+  boost::system::error_code ec;
+  l.lab.a.enter([&] {
+    ip4::set_source_filter(l.socket, l.index, group, filter(ip4::filter_mode::exclude, {s1}), ec);
+  });
+  BOOST_TEST_REQUIRE(error_text(ec) == "success");
+  const auto peak_kib = [] {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+  };
+  const long before = peak_kib();
+  ip4::source_filter got;
+  l.lab.a.enter([&] { got = ip4::get_source_filter(l.socket, l.index, group, ec); });
+  const long grown_kib = peak_kib() - before;
+  BOOST_TEST(error_text(ec) == "success");
+  BOOST_TEST(text_of(got) == "exclude {10.0.1.2}");
+  BOOST_TEST(grown_kib < 16 * 1024, "peak resident size grew by " << grown_kib << " KiB");
+
+  // More sources than the first guess holds: the read grows to the count
+  // the kernel reports.
+  l.lab.a.enter([&] {
+    ip4::set_source_filter(l.socket, l.index, group, filter(ip4::filter_mode::exclude, many_sources(100)), ec);
+  });
+  BOOST_TEST_REQUIRE(error_text(ec) == "success");
+  l.lab.a.enter([&] { got = ip4::get_source_filter(l.socket, l.index, group, ec); });
+  BOOST_TEST(error_text(ec) == "success");
+  BOOST_TEST(text_of(got) == text_of(filter(ip4::filter_mode::exclude, many_sources(100))));
+  BOOST_TEST(t::mcfilter_entries(l.lab.a).size() == 100u);
 }
 
 // Oracles: the kernel's errors without a membership (EINVAL on set,

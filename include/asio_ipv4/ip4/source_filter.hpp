@@ -89,9 +89,9 @@ private:
   std::size_t capacity_ = 0;
 };
 
-// The first guess of room for get_source_filter: the source limit of the
-// calling thread's network namespace
-// (net.ipv4.igmp_max_msf), or the kernel default of 10 if unreadable.
+// The source limit of the calling thread's network namespace
+// (net.ipv4.igmp_max_msf), or the kernel default of 10 if unreadable: the
+// first guess of room for get_source_filter, capped there.
 std::size_t max_source_filter_size() noexcept;
 
 } // namespace detail
@@ -153,7 +153,11 @@ template <class Socket>
 source_filter get_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group, boost::system::error_code& ec)
 {
+  // A small first guess: the kernel reports its full count and the loop
+  // grows to it, while igmp_max_msf may be raised to millions of slots.
   std::size_t capacity = detail::max_source_filter_size();
+  if (capacity > 64)
+    capacity = 64;
   for (;;)
   {
     detail::msfilter_option option(interface_index, group, capacity, ec);
