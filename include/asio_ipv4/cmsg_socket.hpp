@@ -93,6 +93,15 @@ public:
   {
   }
 
+  /// Constructs the adapted socket opened and bound to @c endpoint, as the
+  /// socket's own constructor does; this form also takes a braced endpoint,
+  /// such as <tt>{udp::v4(), 5353}</tt>.
+  template <class ExecutorOrContext>
+  cmsg_socket(ExecutorOrContext&& ex, const endpoint_type& endpoint)
+    : socket_(std::forward<ExecutorOrContext>(ex), endpoint)
+  {
+  }
+
   /// Adapts an existing socket (moved in).
   explicit cmsg_socket(Socket&& socket) : socket_(std::move(socket)) {}
 

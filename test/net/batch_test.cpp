@@ -15,6 +15,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <linux/filter.h>
@@ -296,6 +297,91 @@ BOOST_AUTO_TEST_CASE(gso_refused_for_too_many_segments_falls_back, *t::needs_roo
     numbers.insert(number_of(d->payload.data()));
   }
   BOOST_TEST(numbers.size() == 200u);
+}
+
+// Once a message split in user space (GSO refused: 200 segments) has partly
+// gone out, total and partial cancellation are not honoured: the operation
+// cannot undo what was sent, and completing early would make the caller
+// resend those datagrams. Only terminal cancellation could stop it. A slow
+// queue and a tiny send buffer make the split wait part-way.
+// Oracle: the Python receiver sees every segment exactly once.
+BOOST_AUTO_TEST_CASE(split_send_part_way_ignores_total_and_partial_cancellation, *t::needs_root())
+{
+  auto lab = t::two_hosts();
+  lab.a.run("tc qdisc add dev " + lab.a_if.name + " root tbf rate 1mbit burst 4kb latency 5s");
+  constexpr std::uint32_t segments = 200;
+  auto r = receiver_in(lab.b, 7601, 3 * segments);
+  net::io_context ctx;
+  cmsg_udp tx = open_in(lab.a, ctx, net::ip::address_v4::any(), 0);
+  tx.next_layer().set_option(net::socket_base::send_buffer_size(4096));
+  const udp::endpoint to(lab.b_if.address, 7601);
+  std::vector<std::vector<char>> data(3, std::vector<char>(segments * 100));
+  for (std::uint32_t m = 0; m < 3; ++m)
+    for (std::uint32_t i = 0; i < segments; ++i)
+    {
+      std::uint32_t n = m * segments + i;
+      std::memcpy(data[m].data() + i * 100, &n, sizeof(n));
+    }
+  std::vector<tx_message> batch(2);
+  for (std::size_t m = 0; m < 2; ++m)
+  {
+    batch[m].buffer = net::buffer(data[m]);
+    batch[m].endpoint = to;
+    batch[m].control.segment_size = 100;
+  }
+  asio_ipv4::control_message cm;
+  cm.segment_size = 100;
+
+  // Starts `op` with a cancellation slot, emits total cancellation after
+  // 100 ms and partial after 150 ms (by then the first datagrams are out),
+  // and runs until the operation completes.
+  const auto run_cancelled = [&](auto op) {
+    net::cancellation_signal signal;
+    boost::system::error_code ec = net::error::would_block;
+    std::size_t n = 0;
+    op(net::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code e, std::size_t m) {
+      ec = e;
+      n = m;
+    }));
+    net::steady_timer total(ctx, 100ms), partial(ctx, 150ms);
+    total.async_wait([&](boost::system::error_code) {
+      BOOST_TEST(ec == net::error::would_block, "finished before the cancellation");
+      signal.emit(net::cancellation_type::total);
+    });
+    partial.async_wait([&](boost::system::error_code) { signal.emit(net::cancellation_type::partial); });
+    ctx.restart();
+    ctx.run_for(20s);
+    return std::pair(ec, n);
+  };
+
+  auto [send_ec, sent] = run_cancelled([&](auto handler) {
+    tx.async_send_to(net::buffer(data[2]), to, cm, std::move(handler));
+  });
+  BOOST_TEST(t::error_text(send_ec) == "success");
+  BOOST_TEST(sent == data[2].size());
+
+  // The batch finishes its split first message; later messages may stop at
+  // the full buffer (a partial batch: its count says where).
+  auto [batch_ec, batch_count] = run_cancelled([&](auto handler) {
+    tx.async_send_batch(batch, std::move(handler));
+  });
+  BOOST_TEST(t::error_text(batch_ec) == "success");
+  BOOST_TEST_REQUIRE(batch_count >= 1u);
+  for (std::size_t m = 0; m < batch.size(); ++m)
+    BOOST_TEST(batch[m].bytes == (m < batch_count ? data[m].size() : 0u));
+
+  const std::size_t expected = (1 + batch_count) * segments;
+  std::map<std::uint32_t, int> seen;
+  while (seen.size() < expected)
+  {
+    auto d = t::next_datagram(r, 10s);
+    BOOST_REQUIRE_MESSAGE(d, r.describe());
+    ++seen[number_of(d->payload.data())];
+  }
+  int wrong = 0;
+  for (const auto& [number, count] : seen)
+    wrong += count != 1 || (number >= batch_count * segments && number < 2 * segments) || number >= 3 * segments;
+  BOOST_TEST(wrong == 0);
 }
 
 // Makes every sendmsg(2) of the calling thread fail with EIO, the way a

@@ -26,6 +26,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -134,6 +135,29 @@ BOOST_AUTO_TEST_CASE(reactor_backend)
 #else
   BOOST_TEST(backend == "epoll");
 #endif
+}
+
+// Constructed like the socket itself, a braced endpoint included: the
+// socket is open and bound there (oracle: getsockname on the descriptor).
+BOOST_AUTO_TEST_CASE(constructs_bound_like_the_socket)
+{
+  net::io_context ctx;
+  const auto bound_port = [](int fd) {
+    sockaddr_in sa{};
+    socklen_t len = sizeof(sa);
+    BOOST_TEST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0);
+    BOOST_TEST(sa.sin_family == AF_INET);
+    BOOST_TEST(sa.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+    return ntohs(sa.sin_port);
+  };
+  asio_ipv4::cmsg_socket<udp::socket> braced(ctx, {net::ip::address_v4::loopback(), 0});
+  BOOST_TEST(braced.next_layer().is_open());
+  BOOST_TEST(bound_port(braced.next_layer().native_handle()) != 0);
+  asio_ipv4::cmsg_socket<udp::socket> on_executor(ctx.get_executor(), {net::ip::address_v4::loopback(), 0});
+  BOOST_TEST(bound_port(on_executor.next_layer().native_handle()) != 0);
+  const udp::endpoint where(net::ip::address_v4::loopback(), 0);
+  asio_ipv4::cmsg_socket<udp::socket> from_lvalue(ctx, where);
+  BOOST_TEST(bound_port(from_lvalue.next_layer().native_handle()) != 0);
 }
 
 BOOST_AUTO_TEST_CASE(callback_never_completes_inside_the_initiating_call)
@@ -577,6 +601,48 @@ BOOST_AUTO_TEST_CASE(per_packet_send_control_and_error_queue)
   BOOST_TEST(err.error->code == 3);
   BOOST_REQUIRE(err.error->offender.has_value());
   BOOST_TEST(err.error->offender->to_string() == "127.0.0.1");
+}
+
+// A socket in non-blocking mode never waits in the blocking forms, even when
+// an unread error-queue entry makes readiness checks report the socket ready
+// with no datagram to take. Oracle: the call returns would_block while the
+// queue holds no datagram (a raw MSG_PEEK says so); a call that blocks is
+// released by a datagram after two seconds and fails the test.
+BOOST_AUTO_TEST_CASE(non_blocking_mode_never_waits_with_an_unread_error_entry)
+{
+  loopback_pair p;
+  p.rx.next_layer().set_option(asio_ipv4::ip4::receive_errors(true));
+  udp::socket closed(p.ctx, udp::endpoint(net::ip::address_v4::loopback(), 0));
+  auto dead = closed.local_endpoint();
+  closed.close();
+  std::uint32_t v = 1;
+  asio_ipv4::control_message plain;
+  p.rx.send_to(net::buffer(&v, sizeof(v)), dead, plain);
+  std::this_thread::sleep_for(100ms); // the ICMP error arrives
+  // The first receive reports the pending error; the queue entry stays.
+  std::uint32_t got = 0;
+  udp::endpoint sender;
+  asio_ipv4::control_message cm;
+  boost::system::error_code ec;
+  p.rx.receive_from(net::buffer(&got, sizeof(got)), sender, cm, ec);
+  BOOST_TEST(ec == net::error::connection_refused, ec.message());
+
+  p.rx.next_layer().non_blocking(true);
+  std::atomic<bool> returned{false};
+  std::thread call([&] {
+    p.rx.receive_from(net::buffer(&got, sizeof(got)), sender, cm, ec);
+    returned = true;
+  });
+  for (int i = 0; i < 200 && !returned; ++i)
+    std::this_thread::sleep_for(10ms);
+  const bool returned_at_once = returned;
+  if (!returned_at_once)
+    p.send_number(7); // release the blocked call
+  call.join();
+  BOOST_TEST(returned_at_once, "receive_from blocked on a non-blocking socket");
+  if (returned_at_once)
+    BOOST_TEST(ec == net::error::would_block, ec.message());
+  BOOST_TEST(!p.datagram_queued());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -124,6 +124,9 @@ public:
     return static_cast<std::size_t>(r);
   }
 
+  // A receive takes a whole datagram or nothing: never part-way.
+  bool started() const noexcept { return false; }
+
 private:
   MutableBuffers buffers_;
   Endpoint* sender_;
@@ -208,6 +211,9 @@ public:
     }
   }
 
+  // True once a user-space split sent some of the datagrams.
+  bool started() const noexcept { return offset_ != 0; }
+
 private:
   ConstBuffers buffers_;
   const Endpoint* destination_;
@@ -264,6 +270,12 @@ public:
       // or reports the error that stopped the kernel.
     }
     return done_;
+  }
+
+  // True once any message, or any datagram of a split message, went out.
+  bool started() const noexcept
+  {
+    return done_ != 0 || (splitting_ && messages_[done_].bytes != 0);
   }
 
 private:
@@ -391,6 +403,9 @@ public:
     }
     return done;
   }
+
+  // A batch receive completes as soon as it took anything.
+  bool started() const noexcept { return false; }
 
 private:
   static std::size_t chunk(int fd, Message* msgs, std::size_t n, boost::system::error_code& ec)

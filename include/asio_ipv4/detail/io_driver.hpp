@@ -35,12 +35,16 @@ namespace detail {
 // Every cmsg_socket operation is an "attempt": an object with
 //   static constexpr boost::asio::socket_base::wait_type wait;
 //   std::size_t perform(int fd, boost::system::error_code& ec);
+//   bool started() const noexcept;
 // perform() builds its msghdr and control buffers on its own stack, makes one
 // non-blocking system call (through checked_syscall) and decodes the result.
 // ec == would_block means "not ready": the drivers below wait for `wait`
 // readiness and call perform() again. The count returned with would_block is
-// the progress so far (non-zero only while a GSO send is split in user
-// space), reported if the wait fails. Nothing else differs between receive,
+// the progress so far (while a GSO send is split in user space), reported
+// if the wait fails. started() says whether anything irreversible happened
+// (datagrams of a split send went out, even while the count is still 0 for a
+// batch): from then on only terminal cancellation is honoured. Nothing else
+// differs between receive,
 // send, batch and error-queue operations.
 
 // A readiness wait can report a socket ready while the attempt still finds
@@ -120,8 +124,8 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
   for (;;)
   {
     n = attempt.perform(socket.native_handle(), ec);
-    if (ec != boost::asio::error::would_block)
-      return n;
+    if (ec != boost::asio::error::would_block || socket.non_blocking())
+      return n; // a non-blocking socket reports would_block, never waits
     after_spurious_wakeup.wait(socket.native_handle(), Attempt::wait, ec);
     if (ec)
       return n;
@@ -186,7 +190,7 @@ private:
   {
     // Once bytes went out (a GSO send split in user space), only terminal
     // cancellation remains: the operation can stop, but not undo them.
-    if (n_ != 0)
+    if (attempt_.started())
       self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
     if constexpr (Attempt::wait == boost::asio::socket_base::wait_read)
     {
