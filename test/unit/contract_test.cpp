@@ -13,6 +13,10 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/test/unit_test.hpp>
 
+// Users include glibc's interface header after ours: none of our headers may
+// pull in <linux/if.h> (through <linux/icmp.h>, say), whose IFF_* flags clash.
+#include <net/if.h>
+
 #include <array>
 #include <type_traits>
 #include <vector>

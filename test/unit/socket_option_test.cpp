@@ -5,6 +5,7 @@
 //   refused values, with raw ::getsockopt / ::setsockopt on native_handle()
 //   as the oracle.
 
+#include <asio_ipv4/ip4/icmp_filter.hpp>
 #include <asio_ipv4/ip4/ip_options.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/source_filter.hpp>
@@ -22,6 +23,7 @@
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <net/if.h>
+#include <linux/icmp.h> // after <net/if.h>: the other order clashes
 #include <netinet/in.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -290,6 +292,10 @@ void for_each_invalid_option(F&& f)
   ASIO_IPV4_INVALID(ip4::options::record_route(10) + ip4::options::router_alert());
   ASIO_IPV4_INVALID(asio_ipv4::bpf_filter({}));
   ASIO_IPV4_INVALID(asio_ipv4::bpf_filter(accept_all_program(BPF_MAXINSNS + 1)));
+  ASIO_IPV4_INVALID(ip4::icmp_filter().block(ip4::icmp_type::photuris));
+  ASIO_IPV4_INVALID(ip4::icmp_filter().block_all().block(static_cast<ip4::icmp_type>(255)));
+  ASIO_IPV4_INVALID(ip4::icmp_filter().block(ip4::icmp_type::photuris).block(static_cast<ip4::icmp_type>(200))
+                        .pass(ip4::icmp_type::photuris));
 }
 
 #undef ASIO_IPV4_INVALID
@@ -821,6 +827,40 @@ BOOST_AUTO_TEST_CASE(bpf_filter_data)
   BOOST_TEST(fprog.len == BPF_MAXINSNS);
   check_refused(asio_ipv4::bpf_filter({}));
   check_refused(asio_ipv4::bpf_filter(accept_all_program(BPF_MAXINSNS + 1)));
+}
+
+// --- icmp_filter: a 32-bit mask (raw(7)); types above 31 cannot be dropped.
+
+BOOST_AUTO_TEST_CASE(icmp_filter_data)
+{
+  ip4::icmp_filter f;
+  BOOST_TEST(f.valid());
+  BOOST_TEST(f.level(proto) == SOL_RAW);
+  BOOST_TEST(f.name(proto) == ICMP_FILTER);
+  BOOST_TEST(f.size(proto) == sizeof(std::uint32_t));
+  f.block(ip4::icmp_type::echo_request).block(ip4::icmp_type::time_exceeded);
+  std::uint32_t mask = 0;
+  std::memcpy(&mask, static_cast<const ip4::icmp_filter&>(f).data(proto), sizeof(mask));
+  BOOST_TEST(mask == ((1u << 8) | (1u << 11)));
+  BOOST_TEST(f.will_block(ip4::icmp_type::time_exceeded));
+  BOOST_TEST(!f.will_block(ip4::icmp_type::echo_reply));
+
+  // Blocking a type the kernel cannot filter invalidates the filter until
+  // that type, and every other such type, is passed again.
+  f.block(ip4::icmp_type::photuris).block(static_cast<ip4::icmp_type>(200));
+  BOOST_TEST(!f.valid());
+  BOOST_TEST(!f.will_block(ip4::icmp_type::photuris)); // the kernel would let it through
+  f.pass(ip4::icmp_type::photuris);
+  BOOST_TEST(!f.valid());
+  f.block_all();
+  BOOST_TEST(!f.valid());
+  f.pass(static_cast<ip4::icmp_type>(200));
+  BOOST_TEST(f.valid());
+  BOOST_TEST(f.mask() == 0xffffffffu);
+  f.block(ip4::icmp_type::photuris).pass_all();
+  BOOST_TEST(f.valid());
+  BOOST_TEST(f.mask() == 0u);
+  check_refused(ip4::icmp_filter().block(ip4::icmp_type::photuris));
 }
 
 BOOST_AUTO_TEST_CASE(detach_bpf_filter_data)

@@ -11,9 +11,10 @@
 #include <asio_ipv4/detail/socket_option.hpp>
 #include <asio_ipv4/ip4/icmp_type.hpp>
 
-#include <linux/icmp.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -49,16 +50,19 @@ public:
   {
     if (covered(type))
       mask_ &= ~bit(type);
+    else
+      unfilterable_.reset(static_cast<unsigned>(type));
     return *this;
   }
 
-  /// Drops @c type (0..31; a higher type makes the filter invalid).
+  /// Drops @c type (0..31; a higher type makes the filter invalid until it
+  /// is passed again).
   icmp_filter& block(icmp_type type) noexcept
   {
     if (covered(type))
       mask_ |= bit(type);
     else
-      valid_ = false;
+      unfilterable_.set(static_cast<unsigned>(type));
     return *this;
   }
 
@@ -66,6 +70,7 @@ public:
   icmp_filter& pass_all() noexcept
   {
     mask_ = 0;
+    unfilterable_.reset();
     return *this;
   }
 
@@ -82,15 +87,15 @@ public:
     return covered(type) && (mask_ & bit(type)) != 0;
   }
 
-  /// True unless a type above 31 was blocked.
-  bool valid() const noexcept { return valid_; }
+  /// True unless a type above 31 is blocked (the kernel cannot filter it).
+  bool valid() const noexcept { return unfilterable_.none(); }
 
   /// Returns the raw mask (bit n set: type n is dropped).
   std::uint32_t mask() const noexcept { return mask_; }
 
   /// Returns the level of the option.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return valid_ ? SOL_RAW : detail::invalid_option_level; }
+  int level(const Protocol&) const noexcept { return valid() ? SOL_RAW : detail::invalid_option_level; }
 
   /// Returns the level of the option (for get_option).
   template <class Protocol>
@@ -98,11 +103,11 @@ public:
 
   /// Returns the name of the option.
   template <class Protocol>
-  int name(const Protocol&) const noexcept { return valid_ ? ICMP_FILTER : detail::invalid_option_name; }
+  int name(const Protocol&) const noexcept { return valid() ? icmp_filter_name : detail::invalid_option_name; }
 
   /// Returns the name of the option (for get_option).
   template <class Protocol>
-  int name(const Protocol&) noexcept { return ICMP_FILTER; }
+  int name(const Protocol&) noexcept { return icmp_filter_name; }
 
   /// Returns a pointer to the option data.
   template <class Protocol>
@@ -122,15 +127,19 @@ public:
   {
     if (s != sizeof(mask_))
       throw std::length_error("asio_ipv4: unexpected ICMP_FILTER size");
-    valid_ = true;
+    unfilterable_.reset();
   }
 
 private:
+  // ICMP_FILTER of <linux/icmp.h>, a header that cannot be included together
+  // with glibc's <net/if.h> (both define the IFF_* flags).
+  static constexpr int icmp_filter_name = 1;
+
   static bool covered(icmp_type t) noexcept { return static_cast<unsigned>(t) < 32; }
   static std::uint32_t bit(icmp_type t) noexcept { return std::uint32_t(1) << static_cast<unsigned>(t); }
 
   std::uint32_t mask_ = 0;
-  bool valid_ = true;
+  std::bitset<256> unfilterable_; // types above 31 asked to be dropped
 };
 
 } // namespace ip4
