@@ -44,8 +44,7 @@ namespace detail {
 // if the wait fails. started() says whether anything irreversible happened
 // (datagrams of a split send went out, even while the count is still 0 for a
 // batch): from then on only terminal cancellation is honoured. Nothing else
-// differs between receive,
-// send, batch and error-queue operations.
+// differs between receive, send, batch and error-queue operations.
 
 // A readiness wait can report a socket ready while the attempt still finds
 // nothing: poll(2) and Asio's waits (which re-arm epoll) report POLLERR for as
