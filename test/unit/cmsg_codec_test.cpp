@@ -747,6 +747,9 @@ BOOST_AUTO_TEST_CASE(encode_ttl_tos_segment)
   check_encode(m, seg);
 }
 
+constexpr std::size_t every_tx_field_space =
+    CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(std::uint16_t));
+
 BOOST_AUTO_TEST_CASE(encode_everything)
 {
   const bytes expected = control_builder()
@@ -757,8 +760,12 @@ BOOST_AUTO_TEST_CASE(encode_everything)
                              .get();
   check_encode(every_tx_field(), expected);
   check_encode(with_rx_fields(every_tx_field()), expected);
-  BOOST_TEST(expected.size() <= asio_ipv4::detail::send_control_space);
+  BOOST_TEST(expected.size() == every_tx_field_space);
 }
+
+// The send buffer holds every field at once (cmsg(3): CMSG_SPACE of each
+// payload as the kernel defines it).
+static_assert(every_tx_field_space <= asio_ipv4::detail::send_control_space);
 
 BOOST_AUTO_TEST_CASE(encode_nothing)
 {
@@ -787,7 +794,7 @@ BOOST_AUTO_TEST_CASE(encode_invalid_values)
 BOOST_AUTO_TEST_CASE(encode_capacity)
 {
   const control_message m = every_tx_field();
-  const std::size_t needed = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(2);
+  const std::size_t needed = every_tx_field_space;
   for (std::size_t capacity : {std::size_t(0), std::size_t(16), needed - 1})
   {
     BOOST_TEST_CONTEXT("capacity " << capacity)

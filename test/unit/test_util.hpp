@@ -9,7 +9,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace asio_ipv4 {
 namespace test {
@@ -31,6 +33,22 @@ inline std::string got_expected(const boost::system::error_code& got, const boos
 {
   return "got " + got.to_string() + " (" + got.message() + "), expected " + expected.to_string() + " ("
       + expected.message() + ")";
+}
+
+// RFC 1071 the slow way, independent of ip4::checksum: end-around carry after
+// every 16-bit word; an odd last byte is padded with zero. 0 over a header
+// whose checksum field is right.
+inline std::uint16_t reference_checksum(const std::vector<std::uint8_t>& b)
+{
+  std::uint32_t sum = 0;
+  for (std::size_t i = 0; i < b.size(); i += 2)
+  {
+    sum += std::uint32_t(b[i]) << 8;
+    if (i + 1 < b.size())
+      sum += b[i + 1];
+    sum = (sum & 0xffff) + (sum >> 16);
+  }
+  return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
 } // namespace test
