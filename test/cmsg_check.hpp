@@ -1,0 +1,162 @@
+//
+// test/cmsg_check.hpp
+// ~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+// Checks of decode_control shared by the codec tests on hand-built buffers
+// (logic/cmsg_codec_test) and on buffers the kernel produced
+// (loopback/cmsg_codec_kernel_test): every decoded buffer sits at the very
+// end of a readable page, followed by an inaccessible one, so a read past
+// the end faults, with or without ASan.
+
+#ifndef ASIO_IPV4_TEST_CMSG_CHECK_HPP
+#define ASIO_IPV4_TEST_CMSG_CHECK_HPP
+
+#include "test_util.hpp"
+
+#include <asio_ipv4/control_message.hpp>
+#include <asio_ipv4/detail/cmsg_codec.hpp>
+
+#include <boost/asio/ip/udp.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace asio_ipv4 {
+namespace test {
+
+using cmsg_bytes = std::vector<unsigned char>;
+
+inline sockaddr_in sockaddr_of(const char* text, std::uint16_t port, sa_family_t family = AF_INET)
+{
+  sockaddr_in sin;
+  std::memset(&sin, 0, sizeof(sin));
+  sin.sin_family = family;
+  sin.sin_port = htons(port);
+  sin.sin_addr = in_addr_of(text);
+  return sin;
+}
+
+// Every field of a control_message, so that one comparison shows them all.
+inline std::string describe(const control_message& m)
+{
+  std::ostringstream s;
+  auto field = [&](const char* name, const auto& v) {
+    s << name << '=';
+    if (v)
+      s << *v;
+    else
+      s << '-';
+    s << ' ';
+  };
+  field("destination", m.destination);
+  field("local", m.local);
+  field("interface", m.interface_index);
+  s << "ttl=" << (m.ttl ? std::to_string(*m.ttl) : "-") << ' ';
+  s << "tos=" << (m.tos ? std::to_string(*m.tos) : "-") << ' ';
+  field("original_destination", m.original_destination);
+  s << "error=";
+  if (m.error)
+  {
+    const asio_ipv4::extended_error& e = *m.error;
+    s << "{errno=" << e.error << " origin=" << int(e.origin) << " type=" << int(e.type)
+      << " code=" << int(e.code) << " info=" << e.info << " data=" << e.data << " offender=";
+    if (e.offender)
+      s << *e.offender;
+    else
+      s << '-';
+    s << '}';
+  }
+  else
+    s << '-';
+  s << " segment_size=" << (m.segment_size ? std::to_string(*m.segment_size) : "-");
+  return s.str();
+}
+
+// A asio_ipv4::control_message with every field set.
+inline asio_ipv4::control_message every_field(const char* destination, const char* local, unsigned interface_index,
+    std::uint8_t ttl, std::uint8_t tos, const boost::asio::ip::udp::endpoint& original_destination, const asio_ipv4::extended_error& error,
+    std::uint16_t segment_size)
+{
+  asio_ipv4::control_message m;
+  m.destination = addr(destination);
+  m.local = addr(local);
+  m.interface_index = interface_index;
+  m.ttl = ttl;
+  m.tos = tos;
+  m.original_destination = original_destination;
+  m.error = error;
+  m.segment_size = segment_size;
+  return m;
+}
+
+// Every field set to a value no test expects, to see that decoding clears it.
+inline asio_ipv4::control_message junk()
+{
+  return every_field("1.1.1.1", "2.2.2.2", 99, 99, 99, boost::asio::ip::udp::endpoint(addr("3.3.3.3"), 99),
+      asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, addr("4.4.4.4")}, 99);
+}
+
+// A copy of some bytes that ends exactly where an inaccessible page begins.
+class guarded_copy
+{
+public:
+  explicit guarded_copy(const cmsg_bytes& b) : size_(b.size())
+  {
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    readable_ = (b.size() + page - 1) / page * page;
+    if (readable_ == 0)
+      readable_ = page;
+    void* p = ::mmap(nullptr, readable_ + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    BOOST_TEST_REQUIRE(p != MAP_FAILED);
+    base_ = static_cast<unsigned char*>(p);
+    BOOST_TEST_REQUIRE(::mprotect(base_ + readable_, page, PROT_NONE) == 0);
+    if (!b.empty())
+      std::memcpy(data(), b.data(), b.size());
+    total_ = readable_ + page;
+  }
+
+  guarded_copy(const guarded_copy&) = delete;
+  guarded_copy& operator=(const guarded_copy&) = delete;
+  ~guarded_copy() { ::munmap(base_, total_); }
+
+  unsigned char* data() const { return base_ + readable_ - size_; }
+  std::size_t size() const { return size_; }
+
+private:
+  unsigned char* base_ = nullptr;
+  std::size_t readable_ = 0;
+  std::size_t total_ = 0;
+  std::size_t size_;
+};
+
+// Decodes a guarded copy of `b` into a junk-filled asio_ipv4::control_message and
+// compares the result and every field.
+inline void check_decode(const cmsg_bytes& b, bool truncated, const boost::system::error_code& expected_ec, const control_message& expected)
+{
+  guarded_copy copy(b);
+  asio_ipv4::control_message m = junk();
+  const boost::system::error_code ec = asio_ipv4::detail::decode_control(copy.data(), copy.size(), truncated, m);
+  BOOST_TEST(ec == expected_ec, got_expected(ec, expected_ec));
+  BOOST_TEST(describe(m) == describe(expected));
+}
+
+inline void check_decode(const cmsg_bytes& b, const control_message& expected)
+{
+  check_decode(b, false, boost::system::error_code(), expected);
+}
+
+} // namespace test
+} // namespace asio_ipv4
+
+#endif // ASIO_IPV4_TEST_CMSG_CHECK_HPP
