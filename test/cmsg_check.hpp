@@ -80,6 +80,7 @@ inline std::string describe(const control_message& m)
   else
     s << '-';
   s << " segment_size=" << (m.segment_size ? std::to_string(*m.segment_size) : "-");
+  s << " dropped=" << (m.dropped ? std::to_string(*m.dropped) : "-");
   return s.str();
 }
 
