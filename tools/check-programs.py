@@ -616,10 +616,10 @@ GOOD_TREE = {
     "tools/debian-packages.txt": "# quick start\niproute2 nftables python3\ndash\ncmake sed coreutils\n",
     "tools/bench-packages.txt": "golang-go\n",
     ".ci/debian-packages.txt": "npm wine\n",
-    "test/net/a_test.cpp": 'void f() {\n  lab.a.run("nft add table ip lab && ip link show");\n'
+    "test/netns/a_test.cpp": 'void f() {\n  lab.a.run("nft add table ip lab && ip link show");\n'
                            '  auto r = t::run_command({"sh", "-c", "true"});\n'
                            '  // lab.a.run("nmap comment only");\n}\n',
-    "test/net/tools/t.py": 'import subprocess\nsubprocess.run(["ip", "-j", "addr"])\n',
+    "test/lab/tools/t.py": 'import subprocess\nsubprocess.run(["ip", "-j", "addr"])\n',
     "bench/run.sh": "#!/usr/bin/env bash\nneed go cmake\nf() { sed -n 1p; }\nf\n"
                     "case $1 in\n  --x|-y) cmake --version ;;\nesac\n"
                     "words=(alpha beta)\nx=$(sed -n 1p <<<\"$(go version)\")\n",
@@ -629,11 +629,11 @@ GOOD_TREE = {
 
 BAD_TREES = [
     ("a C++ test starts an unregistered program through host::run",
-     {"test/net/b_test.cpp": 'void g() { lab.b.try_run("nmap -sU 10.0.1.1"); }\n'},
-     "test/net/b_test.cpp:1: nmap is started but not registered"),
+     {"test/netns/b_test.cpp": 'void g() { lab.b.try_run("nmap -sU 10.0.1.1"); }\n'},
+     "test/netns/b_test.cpp:1: nmap is started but not registered"),
     ("a C++ test starts an unregistered program as argv[0]",
-     {"test/net/b_test.cpp": 'void g() { t::process p({"curl", "-s"}); }\n'},
-     "test/net/b_test.cpp:1: curl is started but not registered"),
+     {"test/netns/b_test.cpp": 'void g() { t::process p({"curl", "-s"}); }\n'},
+     "test/netns/b_test.cpp:1: curl is started but not registered"),
     ("a shell script needs an unregistered program",
      {"test/fuzz/run.sh": "#!/usr/bin/env bash\nset -e\nneed strace\n"},
      "test/fuzz/run.sh:3: strace is started but not registered"),
@@ -641,16 +641,16 @@ BAD_TREES = [
      {".ci/run": "#!/usr/bin/env bash\nv=\"$(gdb --version)\"\n"},
      ".ci/run:2: gdb is started but not registered"),
     ("a Python tool runs an unregistered program",
-     {"test/net/tools/t.py": 'import subprocess\nsubprocess.run(["lsof", "-i"])\n'},
-     "test/net/tools/t.py:2: lsof is started but not registered"),
+     {"test/lab/tools/t.py": 'import subprocess\nsubprocess.run(["lsof", "-i"])\n'},
+     "test/lab/tools/t.py:2: lsof is started but not registered"),
     ("a test needs a package that only the CI list has",
      {"tools/programs.txt": GOOD_TREE["tools/programs.txt"] + "curl curl\n",
       ".ci/debian-packages.txt": "npm wine curl\n",
-      "test/net/b_test.cpp": 'void g() { lab.b.run("curl -s http://10.0.1.1/"); }\n'},
-     "test/net/b_test.cpp:1: curl comes from curl, which is not in tools/debian-packages.txt"),
+      "test/netns/b_test.cpp": 'void g() { lab.b.run("curl -s http://10.0.1.1/"); }\n'},
+     "test/netns/b_test.cpp:1: curl comes from curl, which is not in tools/debian-packages.txt"),
     ("the nftables case: registered, but its package is in no list",
      {"tools/debian-packages.txt": "iproute2 python3 dash cmake sed coreutils\n"},
-     "test/net/a_test.cpp:2: nft comes from nftables, which is not in tools/debian-packages.txt"),
+     "test/netns/a_test.cpp:2: nft comes from nftables, which is not in tools/debian-packages.txt"),
     ("a CI stage program whose package is in no list",
      {".ci/debian-packages.txt": "npm\n"},
      ".ci/run:6: wine comes from wine, which is in no package list"),

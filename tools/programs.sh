@@ -72,8 +72,14 @@ install_packages() {
   for list; do
     wanted+=($(sed -e 's/#.*//' "$programs_top/$list"))
   done
+  # Present: installed, or provided by an installed package (a virtual
+  # package, such as npm from a nodejs that bundles it).
+  local provided
+  provided=$(dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null |
+    sed -n 's/^ii *//p' | tr ',' '\n' | sed -e 's/(.*)//' -e 's/ //g' | sort -u)
   for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+    dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
+      grep -qxF -- "$p" <<<"$provided" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     echo "==> Debian packages of $*: all present"
