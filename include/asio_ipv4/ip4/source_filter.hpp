@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <cstddef>
+#include <iosfwd>
 #include <vector>
 
 namespace asio_ipv4 {
@@ -43,6 +44,16 @@ struct source_filter
   std::vector<boost::asio::ip::address_v4> sources;
 };
 
+/// Prints a filter mode: @c include or @c exclude (another value in
+/// decimal).
+std::ostream& operator<<(std::ostream& os, filter_mode mode);
+
+/// Prints a source filter on one line, for logs, tools and test failures.
+///
+/// The format is stable: <tt>{mode=include sources=[10.0.0.1 10.0.0.2]}</tt>,
+/// the sources in the filter's order, <tt>sources=[]</tt> when there are
+/// none.
+std::ostream& operator<<(std::ostream& os, const source_filter& filter);
 
 } // namespace ip4
 
