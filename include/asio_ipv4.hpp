@@ -17,6 +17,7 @@
 #include <asio_ipv4/ip4.hpp>
 #include <asio_ipv4/message.hpp>
 #include <asio_ipv4/socket_options.hpp>
+#include <asio_ipv4/version.hpp>
 
 /// @namespace asio_ipv4
 /// IPv4 socket options and control messages for Boost.Asio.

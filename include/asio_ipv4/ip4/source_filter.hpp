@@ -143,7 +143,10 @@ void set_source_filter(Socket& socket, unsigned interface_index,
 
 /// Sets the full-state source filter of a group on one interface.
 ///
-/// Throwing form of set_source_filter(); throws boost::system::system_error.
+/// Same as the @c error_code form.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form reports.
 template <class Socket>
 void set_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group, const source_filter& filter)
@@ -186,7 +189,10 @@ source_filter get_source_filter(Socket& socket, unsigned interface_index,
 
 /// Reads the full-state source filter of a group on one interface.
 ///
-/// Throwing form of get_source_filter(); throws boost::system::system_error.
+/// Same as the @c error_code form.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form reports.
 template <class Socket>
 source_filter get_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group)
