@@ -17,13 +17,12 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4ConfigVers
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4Config.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4ConfigVersion.cmake DESTINATION ${ASIO_IPV4_CMAKE_DIR})
 
-# asio_ipv4.pc beside the CMake package, in <libdir>/pkgconfig. Boost is
-# header-only here: its include directory goes into Cflags unless the
-# compiler searches it anyway; the threads library (nothing on glibc 2.34 and
-# later) into Libs.
-set(ASIO_IPV4_PC_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
-file(RELATIVE_PATH ASIO_IPV4_PC_UP /${ASIO_IPV4_PC_DIR} /)
-string(REGEX REPLACE "/$" "" ASIO_IPV4_PC_UP "${ASIO_IPV4_PC_UP}")
+# asio_ipv4.pc beside the CMake package, in <libdir>/pkgconfig. The prefix is
+# the one of the install (cmake --install --prefix may differ from the
+# configured one), so the file is finished at install time; absolute paths
+# let pkg-config drop the system directories. Boost is header-only here: its
+# include directory goes into Cflags unless the compiler searches it anyway;
+# the threads library (nothing on glibc 2.34 and later) goes into Libs.
 foreach(dir INCLUDEDIR LIBDIR)
   if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
     set(ASIO_IPV4_PC_${dir} "${CMAKE_INSTALL_${dir}}")
@@ -42,5 +41,8 @@ set(ASIO_IPV4_PC_LIBS "")
 if(CMAKE_THREAD_LIBS_INIT)
   string(APPEND ASIO_IPV4_PC_LIBS " ${CMAKE_THREAD_LIBS_INIT}")
 endif()
-configure_file(${CMAKE_CURRENT_LIST_DIR}/asio_ipv4.pc.in ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4.pc @ONLY)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/asio_ipv4.pc DESTINATION ${ASIO_IPV4_PC_DIR})
+set(ASIO_IPV4_PC_PREFIX "@ASIO_IPV4_PC_PREFIX@")   # kept for the install step
+configure_file(${CMAKE_CURRENT_LIST_DIR}/asio_ipv4.pc.in ${PROJECT_BINARY_DIR}/asio_ipv4.pc.in @ONLY)
+install(CODE "set(ASIO_IPV4_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${PROJECT_BINARY_DIR}/asio_ipv4.pc.in\" \"${PROJECT_BINARY_DIR}/asio_ipv4.pc\" @ONLY)")
+install(FILES ${PROJECT_BINARY_DIR}/asio_ipv4.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
