@@ -6,6 +6,8 @@ Doxygen 1.9 knows only explicit labels, and they are global to the whole site. T
 filter gives each heading below a page's title the label `<page>-<GitHub anchor>` and
 rewrites the links that point at headings (`#anchor` in the same page, `other.md#anchor`
 in another) to match, so that the pages link the same way on GitHub and in the reference.
+A link to a page that does not exist (yet: doc/cli.md comes with the command-line tool)
+keeps its text only, with a note on stderr, where Doxygen would fail on it.
 No line is added or removed: Doxygen's warnings keep their line numbers.
 
 Usage (as Doxygen runs it): md_anchors.py FILE > filtered
@@ -19,6 +21,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 LINK = re.compile(r"\]\(([^)\s#]*\.md)?#([^)\s]+)\)")
+PAGE_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s#:]+\.md)(#[^)\s]*)?\)")
 
 
 def page_label(path):
@@ -45,10 +48,17 @@ def main(path):
         page = label if not target else page_label(os.path.join(here, target))
         return "](#%s-%s)" % (page, anchor)
 
+    def page_link(match):
+        if os.path.exists(os.path.join(here, match.group(2))):
+            return match.group(0)
+        sys.stderr.write("%s:%d: note: %s does not exist, link left out\n"
+                         % (path, number, match.group(2)))
+        return match.group(1)
+
     seen = {}
     fenced = False
     out = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if FENCE.match(line):
             fenced = not fenced
         elif not fenced:
@@ -60,7 +70,7 @@ def main(path):
                 if count:
                     anchor = "%s-%d" % (anchor, count)
                 line = "%s %s {#%s-%s}" % (heading.group(1), heading.group(2), label, anchor)
-            line = LINK.sub(link, line)
+            line = LINK.sub(link, PAGE_LINK.sub(page_link, line))
         out.append(line)
     sys.stdout.write("\n".join(out))
 
