@@ -130,18 +130,23 @@ public:
   /// @name Receiving one datagram
   /// @{
 
-  /// Receives one datagram with its control messages and its sender.
+  /// Starts an asynchronous receive of one datagram with its control
+  /// messages and its sender.
+  ///
+  /// Makes a @c recvmsg system call, waiting until the socket is readable
+  /// when nothing is queued.
   ///
   /// @param buffers Where the datagram goes.
   /// @param sender Set to the datagram's source.
-  /// @param control Cleared, then filled from the control messages received.
+  /// @param control Cleared, then filled from the control messages received:
+  /// a field is set exactly when the kernel reported it.
   /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t bytes_received) @endcode
   /// @c ec is @c boost::asio::error::message_size when the datagram did not
   /// fit (bytes_received = what was stored), @c asio_ipv4::error::control_truncated
-  /// when the control messages did not fit.
+  /// when the control messages did not fit (what fit is decoded).
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation. A cancelled receive
@@ -150,7 +155,9 @@ public:
   /// has already consumed it completes with it.
   ///
   /// @par Object Lifetimes
-  /// The buffers, @c sender and @c control must stay valid until completion.
+  /// The memory the buffers refer to, @c sender and @c control must stay
+  /// valid until the completion handler is called; the buffer sequence
+  /// object itself is copied.
   template <class MutableBufferSequence,
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
@@ -160,14 +167,28 @@ public:
         std::forward<Token>(token));
   }
 
-  /// Receives one datagram with its control messages (typically on a
-  /// connected socket).
+  /// Starts an asynchronous receive of one datagram with its control
+  /// messages, typically on a connected socket.
+  ///
+  /// Makes a @c recvmsg system call, waiting until the socket is readable
+  /// when nothing is queued.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param control Cleared, then filled from the control messages received.
+  /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t bytes_received) @endcode
+  /// Truncation is reported as for async_receive_from().
   ///
   /// @par Per-Operation Cancellation
-  /// As for async_receive_from().
+  /// Supports terminal, partial and total cancellation, as
+  /// async_receive_from() does: a cancelled receive never consumes a
+  /// datagram.
+  ///
+  /// @par Object Lifetimes
+  /// The memory the buffers refer to and @c control must stay valid until
+  /// the completion handler is called.
   template <class MutableBufferSequence,
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers, control_message& control, Token&& token = Token())
@@ -176,8 +197,17 @@ public:
         std::forward<Token>(token));
   }
 
-  /// Receives one datagram, blocking until one is available.
-  /// @returns The number of bytes received (0 on error).
+  /// Receives one datagram with its control messages and its sender,
+  /// blocking until one is available.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param sender Set to the datagram's source.
+  /// @param control Cleared, then filled from the control messages received.
+  /// @param ec Set to indicate what error occurred, if any: as the
+  /// completion of async_receive_from(), so a truncated datagram gives
+  /// @c message_size with the bytes that were stored.
+  ///
+  /// @returns The number of bytes received.
   template <class MutableBufferSequence>
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
       control_message& control, boost::system::error_code& ec)
@@ -186,8 +216,18 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Receives one datagram, blocking; throws boost::system::system_error,
-  /// also for truncation.
+  /// Receives one datagram with its control messages and its sender,
+  /// blocking until one is available.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param sender Set to the datagram's source.
+  /// @param control Cleared, then filled from the control messages received.
+  ///
+  /// @returns The number of bytes received.
+  ///
+  /// @throws boost::system::system_error Thrown on failure, truncation
+  /// included (@c message_size, @c control_truncated): the datagram is
+  /// consumed then; use the @c error_code form to keep what was stored.
   template <class MutableBufferSequence>
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender, control_message& control)
   {
@@ -197,7 +237,15 @@ public:
     return n;
   }
 
-  /// Receives one datagram (connected socket), blocking.
+  /// Receives one datagram with its control messages (connected socket),
+  /// blocking until one is available.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param control Cleared, then filled from the control messages received.
+  /// @param ec Set to indicate what error occurred, if any, truncation
+  /// included.
+  ///
+  /// @returns The number of bytes received.
   template <class MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, control_message& control, boost::system::error_code& ec)
   {
@@ -205,8 +253,16 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Receives one datagram (connected socket), blocking; throws
-  /// boost::system::system_error.
+  /// Receives one datagram with its control messages (connected socket),
+  /// blocking until one is available.
+  ///
+  /// @param buffers Where the datagram goes.
+  /// @param control Cleared, then filled from the control messages received.
+  ///
+  /// @returns The number of bytes received.
+  ///
+  /// @throws boost::system::system_error Thrown on failure, truncation
+  /// included.
   template <class MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, control_message& control)
   {
@@ -220,13 +276,19 @@ public:
   /// @name Sending one datagram
   /// @{
 
-  /// Sends one datagram with per-datagram control messages.
+  /// Starts an asynchronous send of one datagram with per-datagram control
+  /// messages.
+  ///
+  /// Makes a @c sendmsg system call, waiting until the socket is writable
+  /// when its send buffer is full.
   ///
   /// @param buffers The payload.
   /// @param destination Where to send it.
   /// @param control Per-datagram settings: @c local (source address) and
-  /// @c interface_index (IP_PKTINFO), @c ttl, @c tos, @c segment_size (GSO).
-  /// They apply to this datagram only; the socket's options are unchanged.
+  /// @c interface_index (IP_PKTINFO), @c ttl (IP_TTL), @c tos (IP_TOS),
+  /// @c segment_size (UDP_SEGMENT). They apply to this datagram only; the
+  /// socket's options are unchanged. Receive-only fields are ignored.
+  /// @param token The completion token.
   ///
   /// @par GSO
   /// With @c control.segment_size the buffers leave as datagrams of that
@@ -248,8 +310,8 @@ public:
   /// for room in the socket's buffer; nothing has been sent then.
   ///
   /// @par Object Lifetimes
-  /// The buffers, @c destination and @c control must stay valid until
-  /// completion.
+  /// The memory the buffers refer to, @c destination and @c control must
+  /// stay valid until the completion handler is called.
   template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, Token&& token = Token())
@@ -258,13 +320,23 @@ public:
         std::forward<Token>(token));
   }
 
-  /// Sends one datagram with control messages on a connected socket.
+  /// Starts an asynchronous send of one datagram with per-datagram control
+  /// messages on a connected socket.
+  ///
+  /// @param buffers The payload.
+  /// @param control Per-datagram settings, as for async_send_to().
+  /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t bytes_sent) @endcode
   ///
   /// @par Per-Operation Cancellation
-  /// As for async_send_to().
+  /// Supports terminal, partial and total cancellation while the send waits
+  /// for room in the socket's buffer, as async_send_to() does.
+  ///
+  /// @par Object Lifetimes
+  /// The memory the buffers refer to and @c control must stay valid until
+  /// the completion handler is called.
   template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, const control_message& control, Token&& token = Token())
   {
@@ -272,7 +344,15 @@ public:
         std::forward<Token>(token));
   }
 
-  /// Sends one datagram, blocking while the socket buffer is full.
+  /// Sends one datagram with per-datagram control messages, blocking while
+  /// the socket's send buffer is full.
+  ///
+  /// @param buffers The payload.
+  /// @param destination Where to send it.
+  /// @param control Per-datagram settings, as for async_send_to().
+  /// @param ec Set to indicate what error occurred, if any.
+  ///
+  /// @returns The number of bytes sent.
   template <class ConstBufferSequence>
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, boost::system::error_code& ec)
@@ -281,7 +361,16 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Sends one datagram, blocking; throws boost::system::system_error.
+  /// Sends one datagram with per-datagram control messages, blocking while
+  /// the socket's send buffer is full.
+  ///
+  /// @param buffers The payload.
+  /// @param destination Where to send it.
+  /// @param control Per-datagram settings, as for async_send_to().
+  ///
+  /// @returns The number of bytes sent.
+  ///
+  /// @throws boost::system::system_error Thrown on failure.
   template <class ConstBufferSequence>
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control)
@@ -292,7 +381,14 @@ public:
     return n;
   }
 
-  /// Sends one datagram on a connected socket, blocking.
+  /// Sends one datagram with per-datagram control messages on a connected
+  /// socket, blocking while the socket's send buffer is full.
+  ///
+  /// @param buffers The payload.
+  /// @param control Per-datagram settings, as for async_send_to().
+  /// @param ec Set to indicate what error occurred, if any.
+  ///
+  /// @returns The number of bytes sent.
   template <class ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, const control_message& control, boost::system::error_code& ec)
   {
@@ -300,8 +396,15 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Sends one datagram on a connected socket, blocking; throws
-  /// boost::system::system_error.
+  /// Sends one datagram with per-datagram control messages on a connected
+  /// socket, blocking while the socket's send buffer is full.
+  ///
+  /// @param buffers The payload.
+  /// @param control Per-datagram settings, as for async_send_to().
+  ///
+  /// @returns The number of bytes sent.
+  ///
+  /// @throws boost::system::system_error Thrown on failure.
   template <class ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, const control_message& control)
   {
@@ -315,12 +418,14 @@ public:
   /// @name Batches
   /// @{
 
-  /// Receives up to @c std::size(messages) datagrams with one or a few
-  /// @c recvmmsg calls.
+  /// Starts an asynchronous receive of up to @c std::size(messages)
+  /// datagrams with one or a few @c recvmmsg calls.
   ///
   /// @param messages A contiguous range (std::vector, std::array, C array) of
-  /// @ref message<endpoint_type>: each slot's buffer says where its datagram
-  /// goes; its endpoint, control, bytes and error are filled in.
+  /// @ref asio_ipv4::message "message<endpoint_type>": each slot's buffer says
+  /// where its datagram goes; its endpoint, control, bytes and error are
+  /// filled in.
+  /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t count) @endcode
@@ -332,14 +437,24 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before any datagram
-  /// was received.
+  /// was received; afterwards the operation completes with what it got.
+  ///
+  /// @par Object Lifetimes
+  /// The range @c messages and the memory its buffers refer to must stay
+  /// valid, and the range must not be resized, until the completion handler
+  /// is called.
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_batch(Messages& messages, Token&& token = Token())
   {
     return detail::async_run(socket_, receive_batch_type<Messages>(messages), std::forward<Token>(token));
   }
 
-  /// Receives a batch, blocking until at least one datagram arrived.
+  /// Receives a batch of datagrams, blocking until at least one arrived.
+  ///
+  /// @param messages The slots, as for async_receive_batch().
+  /// @param ec Set to indicate what error occurred, if any; truncation is
+  /// reported per slot in @c message::error.
+  ///
   /// @returns The number of messages received.
   template <class Messages>
   std::size_t receive_batch(Messages& messages, boost::system::error_code& ec)
@@ -348,7 +463,14 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Receives a batch, blocking; throws boost::system::system_error.
+  /// Receives a batch of datagrams, blocking until at least one arrived.
+  ///
+  /// @param messages The slots, as for async_receive_batch().
+  ///
+  /// @returns The number of messages received.
+  ///
+  /// @throws boost::system::system_error Thrown when a system call failed
+  /// (not for a truncated message: see @c message::error).
   template <class Messages>
   std::size_t receive_batch(Messages& messages)
   {
@@ -358,12 +480,15 @@ public:
     return n;
   }
 
-  /// Sends a batch of datagrams with one or a few @c sendmmsg calls.
+  /// Starts an asynchronous send of a batch of datagrams with one or a few
+  /// @c sendmmsg calls.
   ///
-  /// @param messages A contiguous range of @ref message<endpoint_type, B>
-  /// with B = @c boost::asio::const_buffer or @c mutable_buffer: each slot's
+  /// @param messages A contiguous range of
+  /// @ref asio_ipv4::message "message<endpoint_type, B>" with
+  /// B = @c boost::asio::const_buffer or @c mutable_buffer: each slot's
   /// buffer is its payload, its endpoint the destination (a default endpoint
   /// means "the connected peer"), its control the per-datagram settings.
+  /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t count) @endcode
@@ -375,14 +500,26 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation while waiting for room
-  /// before anything was sent.
+  /// before anything was sent; afterwards the operation completes with the
+  /// count that went out.
+  ///
+  /// @par Object Lifetimes
+  /// The range @c messages and the memory its buffers refer to must stay
+  /// valid, and the range must not be resized, until the completion handler
+  /// is called.
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_batch(Messages& messages, Token&& token = Token())
   {
     return detail::async_run(socket_, send_batch_type<Messages>(messages, gso_), std::forward<Token>(token));
   }
 
-  /// Sends a batch, blocking until at least one message went out.
+  /// Sends a batch of datagrams, blocking until at least one message went
+  /// out.
+  ///
+  /// @param messages The slots, as for async_send_batch().
+  /// @param ec Set to indicate what error occurred, if any: the error that
+  /// stopped the batch, if it stopped early.
+  ///
   /// @returns The number of messages sent.
   template <class Messages>
   std::size_t send_batch(Messages& messages, boost::system::error_code& ec)
@@ -391,7 +528,15 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Sends a batch, blocking; throws boost::system::system_error.
+  /// Sends a batch of datagrams, blocking until at least one message went
+  /// out.
+  ///
+  /// @param messages The slots, as for async_send_batch().
+  ///
+  /// @returns The number of messages sent.
+  ///
+  /// @throws boost::system::system_error Thrown when the batch stopped on an
+  /// error; the messages' @c bytes still tell which went out.
   template <class Messages>
   std::size_t send_batch(Messages& messages)
   {
@@ -405,21 +550,32 @@ public:
   /// @name The error queue
   /// @{
 
-  /// Reads one entry of the socket's error queue (needs
-  /// ip4::receive_errors). Linux only: elsewhere it completes with
-  /// @c boost::asio::error::operation_not_supported without a system call.
+  /// Starts an asynchronous read of one entry of the socket's error queue
+  /// (needs ip4::receive_errors, IP_RECVERR).
+  ///
+  /// Makes a @c recvmsg(MSG_ERRQUEUE) system call, waiting until the socket
+  /// reports an error when the queue is empty. Linux only: elsewhere it
+  /// completes with @c boost::asio::error::operation_not_supported without a
+  /// system call.
   ///
   /// @param buffers Receives the start of the datagram that caused the error.
   /// @param destination Set to that datagram's destination.
   /// @param control Cleared, then filled: @c control.error holds the error
   /// (errno, origin, ICMP type and code, offender), other fields as enabled.
+  /// @param token The completion token.
   ///
   /// @par Completion Signature
   /// @code void(boost::system::error_code ec, std::size_t bytes) @endcode
+  /// @c bytes is the length of the quoted datagram stored in @c buffers;
+  /// truncation is reported as for async_receive_from().
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before an entry was
-  /// read.
+  /// read; the entry then stays queued.
+  ///
+  /// @par Object Lifetimes
+  /// The memory the buffers refer to, @c destination and @c control must
+  /// stay valid until the completion handler is called.
   template <class MutableBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, Token&& token = Token())
@@ -428,7 +584,15 @@ public:
         std::forward<Token>(token));
   }
 
-  /// Reads one error-queue entry, blocking until one is queued.
+  /// Reads one entry of the socket's error queue, blocking until one is
+  /// queued.
+  ///
+  /// @param buffers Receives the start of the datagram that caused the error.
+  /// @param destination Set to that datagram's destination.
+  /// @param control Cleared, then filled: @c control.error holds the error.
+  /// @param ec Set to indicate what error occurred, if any.
+  ///
+  /// @returns The number of bytes of the quoted datagram stored.
   template <class MutableBufferSequence>
   std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, boost::system::error_code& ec)
@@ -437,7 +601,17 @@ public:
     return detail::run_blocking(socket_, attempt, ec);
   }
 
-  /// Reads one error-queue entry, blocking; throws boost::system::system_error.
+  /// Reads one entry of the socket's error queue, blocking until one is
+  /// queued.
+  ///
+  /// @param buffers Receives the start of the datagram that caused the error.
+  /// @param destination Set to that datagram's destination.
+  /// @param control Cleared, then filled: @c control.error holds the error.
+  ///
+  /// @returns The number of bytes of the quoted datagram stored.
+  ///
+  /// @throws boost::system::system_error Thrown on failure, truncation
+  /// included.
   template <class MutableBufferSequence>
   std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control)

@@ -13,6 +13,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 
 namespace asio_ipv4 {
@@ -57,13 +58,25 @@ struct extended_error
     return boost::system::error_code(static_cast<int>(error), boost::system::system_category());
   }
 
+  /// Field-by-field equality.
   friend bool operator==(const extended_error& a, const extended_error& b) noexcept
   {
     return a.error == b.error && a.origin == b.origin && a.type == b.type && a.code == b.code
         && a.info == b.info && a.data == b.data && a.offender == b.offender;
   }
+  /// Field-by-field inequality.
   friend bool operator!=(const extended_error& a, const extended_error& b) noexcept { return !(a == b); }
 };
+
+/// Prints an extended error on one line, for logs, tools and test failures.
+///
+/// The format is stable: every field as <tt>name=value</tt> in declaration
+/// order, separated by spaces, in braces; @c error, @c type, @c code,
+/// @c info and @c data in decimal, @c origin by name (@c none, @c local,
+/// @c icmp, @c icmp6, @c txstatus, @c zerocopy, @c txtime; another value in
+/// decimal), @c offender only when set. For example
+/// <tt>{error=113 origin=icmp type=3 code=1 info=0 data=0 offender=192.0.2.1}</tt>.
+std::ostream& operator<<(std::ostream& os, const extended_error& e);
 
 /// The IPv4 control messages of one datagram, received or to be sent.
 ///
@@ -127,6 +140,7 @@ struct control_message
   /// Resets every field.
   void clear() noexcept { *this = control_message(); }
 
+  /// Field-by-field equality.
   friend bool operator==(const control_message& a, const control_message& b) noexcept
   {
     return a.destination == b.destination && a.local == b.local
@@ -134,8 +148,21 @@ struct control_message
         && a.original_destination == b.original_destination && a.error == b.error
         && a.segment_size == b.segment_size && a.dropped == b.dropped;
   }
+  /// Field-by-field inequality.
   friend bool operator!=(const control_message& a, const control_message& b) noexcept { return !(a == b); }
 };
+
+/// Prints the fields of a control message that are set, on one line, for
+/// logs, tools and test failures.
+///
+/// The format is stable: each field that is set as <tt>name=value</tt>, the
+/// name being the member's, in declaration order, separated by spaces, in
+/// braces (<tt>{}</tt> when none is set). Addresses in dotted decimal,
+/// @c original_destination as <tt>address:port</tt>, @c tos as two hex
+/// digits (<tt>0x2e</tt>), @c error as its own printer writes it, the other
+/// numbers in decimal. For example
+/// <tt>{destination=239.1.2.3 local=10.0.0.1 interface_index=2 ttl=64 tos=0xb8}</tt>.
+std::ostream& operator<<(std::ostream& os, const control_message& m);
 
 } // namespace asio_ipv4
 

@@ -22,4 +22,8 @@
 #include <asio_ipv4/ip4/source_filter.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
+/// @namespace asio_ipv4::ip4
+/// IPv4 socket options (IPPROTO_IP), network interfaces, the raw IPv4
+/// protocol, the IPv4 header and ICMP types.
+
 #endif // ASIO_IPV4_IP4_HPP

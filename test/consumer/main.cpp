@@ -1,5 +1,6 @@
-// Uses an installed asio_ipv4: a couple of options on a real socket and the
-// library's error category (compiled code, so the link is checked too).
+// Uses an installed asio_ipv4: a couple of options on a real socket, the
+// library's error category and a control_message printed (compiled code, so
+// the link is checked too), and the version macros.
 // Exits non-zero, saying what it expected and what came, on a mismatch.
 #include <asio_ipv4.hpp>
 
@@ -7,6 +8,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <iostream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -50,7 +52,16 @@ int main()
   expect_eq("asio_ipv4 error category", std::string("asio_ipv4"),
       std::string(make_error_code(asio_ipv4::error::bad_version).category().name()));
 
+  asio_ipv4::control_message control;
+  control.ttl = 7;
+  std::ostringstream printed;
+  printed << control;
+  expect_eq("control_message printed", std::string("{ttl=7}"), printed.str());
+
+  expect_eq("ASIO_IPV4_VERSION", ASIO_IPV4_VERSION_MAJOR * 100000 + ASIO_IPV4_VERSION_MINOR * 100
+      + ASIO_IPV4_VERSION_PATCH, ASIO_IPV4_VERSION);
+
   if (failures == 0)
-    std::cout << "consumer: asio_ipv4 found, built and used\n";
+    std::cout << "consumer: asio_ipv4 " << ASIO_IPV4_VERSION_STRING << " found, built and used\n";
   return failures == 0 ? 0 : 1;
 }

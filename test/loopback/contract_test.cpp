@@ -18,6 +18,7 @@
 #include <net/if.h>
 
 #include <array>
+#include <ostream>
 #include <type_traits>
 #include <vector>
 
@@ -126,6 +127,16 @@ static_assert(std::is_same_v<ip4::raw::socket, net::basic_raw_socket<ip4::raw>>)
 static_assert(std::is_same_v<decltype(ip4::parse_header(net::const_buffer())), ip4::header>);
 static_assert(std::is_same_v<decltype(std::declval<const ip4::header&>().marshal(net::mutable_buffer())), std::size_t>);
 static_assert(std::is_same_v<decltype(ip4::checksum(net::const_buffer())), std::uint16_t>);
+
+// Printing (one line each) and the version macros.
+template <class T>
+constexpr bool printable = std::is_same_v<decltype(std::declval<std::ostream&>() << std::declval<const T&>()),
+    std::ostream&>;
+static_assert(printable<asio_ipv4::control_message> && printable<asio_ipv4::extended_error>);
+static_assert(printable<ip4::source_filter> && printable<ip4::filter_mode> && printable<ip4::header>);
+static_assert(ASIO_IPV4_VERSION == ASIO_IPV4_VERSION_MAJOR * 100000 + ASIO_IPV4_VERSION_MINOR * 100
+    + ASIO_IPV4_VERSION_PATCH);
+static_assert(std::is_same_v<decltype(ASIO_IPV4_VERSION_STRING), const char(&)[sizeof(ASIO_IPV4_VERSION_STRING)]>);
 
 // Control messages.
 static_assert(std::is_same_v<decltype(asio_ipv4::control_message().destination), std::optional<address_v4>>);

@@ -186,10 +186,14 @@ struct header
 
   /// Writes the header in wire format with a freshly computed checksum.
   ///
-  /// Same as the @c error_code form, but throws
-  /// @c boost::system::system_error on failure.
+  /// Same as the @c error_code form.
+  ///
+  /// @param buffer Where the header goes; at least the header's length.
   ///
   /// @returns The number of bytes written (the header length).
+  ///
+  /// @throws boost::system::system_error Thrown on failure, with the codes
+  /// the @c error_code form lists; @c buffer is then untouched.
   std::size_t marshal(boost::asio::mutable_buffer buffer) const;
 
   /// Writes the header as a raw socket of the given convention takes it
@@ -253,20 +257,38 @@ void parse_header(boost::asio::const_buffer packet, header& out,
 
 /// Reads an IPv4 header from the start of a packet into an existing header.
 ///
-/// Same as the @c error_code form, but throws @c boost::system::system_error
-/// on failure.
+/// Same as the @c error_code form.
+///
+/// @param packet The bytes, starting with the header.
+///
+/// @param out Receives the header. Unchanged on error.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form lists.
 void parse_header(boost::asio::const_buffer packet, header& out);
 
 /// Reads an IPv4 header from the start of a packet.
 ///
-/// Same as the form taking @c header&; on error the returned header is
-/// default-constructed.
+/// Same as the form taking @c header&.
+///
+/// @param packet The bytes, starting with the header.
+///
+/// @param ec Set to indicate what error occurred, if any, as for the form
+/// taking @c header&.
+///
+/// @returns The header; default-constructed on error.
 header parse_header(boost::asio::const_buffer packet, boost::system::error_code& ec);
 
 /// Reads an IPv4 header from the start of a packet.
 ///
-/// Same as the @c error_code form, but throws @c boost::system::system_error
-/// on failure.
+/// Same as the @c error_code form.
+///
+/// @param packet The bytes, starting with the header.
+///
+/// @returns The header.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form lists.
 header parse_header(boost::asio::const_buffer packet);
 
 /// Reads an IPv4 header as a raw socket of the given convention hands it

@@ -107,28 +107,39 @@ std::vector<network_interface> interfaces(boost::system::error_code& ec);
 
 /// Lists the network interfaces of the calling thread's network namespace.
 ///
-/// As the @c error_code form, throwing @c boost::system::system_error on
-/// failure.
+/// As the @c error_code form.
+///
+/// @throws boost::system::system_error Thrown on failure.
 std::vector<network_interface> interfaces();
 
 /// Finds an interface by its name (IFLA_IFNAME).
 ///
+/// @param name The interface name, such as @c "eth0".
 /// @param ec Set to @c boost::asio::error::no_such_device when no interface
 /// has that name, or to an error of @ref interfaces.
 network_interface interface_by_name(std::string_view name, boost::system::error_code& ec);
 
-/// Finds an interface by its name; throws @c boost::system::system_error
-/// (@c boost::asio::error::no_such_device when there is none).
+/// Finds an interface by its name (IFLA_IFNAME).
+///
+/// @param name The interface name, such as @c "eth0".
+///
+/// @throws boost::system::system_error Thrown on failure, with
+/// @c boost::asio::error::no_such_device when no interface has that name.
 network_interface interface_by_name(std::string_view name);
 
 /// Finds an interface by its kernel index.
 ///
+/// @param index The interface index (if_nametoindex(3), IFLA_IFINDEX).
 /// @param ec Set to @c boost::asio::error::no_such_device when no interface
 /// has that index, or to an error of @ref interfaces.
 network_interface interface_by_index(unsigned index, boost::system::error_code& ec);
 
-/// Finds an interface by its kernel index; throws @c boost::system::system_error
-/// (@c boost::asio::error::no_such_device when there is none).
+/// Finds an interface by its kernel index.
+///
+/// @param index The interface index (if_nametoindex(3), IFLA_IFINDEX).
+///
+/// @throws boost::system::system_error Thrown on failure, with
+/// @c boost::asio::error::no_such_device when no interface has that index.
 network_interface interface_by_index(unsigned index);
 
 } // namespace ip4

@@ -16,6 +16,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <cstddef>
+#include <iosfwd>
 #include <vector>
 
 namespace asio_ipv4 {
@@ -41,6 +42,17 @@ struct source_filter
   /// The sources the mode applies to.
   std::vector<boost::asio::ip::address_v4> sources;
 };
+
+/// Prints a filter mode: @c include or @c exclude (another value in
+/// decimal).
+std::ostream& operator<<(std::ostream& os, filter_mode mode);
+
+/// Prints a source filter on one line, for logs, tools and test failures.
+///
+/// The format is stable: <tt>{mode=include sources=[10.0.0.1 10.0.0.2]}</tt>,
+/// the sources in the filter's order, <tt>sources=[]</tt> when there are
+/// none.
+std::ostream& operator<<(std::ostream& os, const source_filter& filter);
 
 } // namespace ip4
 
@@ -94,7 +106,10 @@ void set_source_filter(Socket& socket, unsigned interface_index,
 
 /// Sets the full-state source filter of a group on one interface.
 ///
-/// Throwing form of set_source_filter(); throws boost::system::system_error.
+/// Same as the @c error_code form.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form reports.
 template <class Socket>
 void set_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group, const source_filter& filter)
@@ -140,7 +155,10 @@ source_filter get_source_filter(Socket& socket, unsigned interface_index,
 
 /// Reads the full-state source filter of a group on one interface.
 ///
-/// Throwing form of get_source_filter(); throws boost::system::system_error.
+/// Same as the @c error_code form.
+///
+/// @throws boost::system::system_error Thrown on failure, with the codes
+/// the @c error_code form reports.
 template <class Socket>
 source_filter get_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group)

@@ -159,7 +159,9 @@ public:
   using boolean_option::boolean_option;
 };
 
-/// Path MTU discovery modes of @ref mtu_discover (the IP_PMTUDISC_* values).
+/// Path MTU discovery modes of
+/// @ref asio_ipv4::ip4::mtu_discover "mtu_discover" (the IP_PMTUDISC_*
+/// values).
 enum class pmtu : int
 {
   /// IP_PMTUDISC_DONT: never set DF; fragment locally as needed.
@@ -181,7 +183,7 @@ enum class pmtu : int
 /// Socket option for path MTU discovery.
 ///
 /// Implements the IPPROTO_IP/IP_MTU_DISCOVER socket option. A value outside
-/// the @ref pmtu enumerators makes @c set_option fail with
+/// the @ref asio_ipv4::ip4::pmtu "pmtu" enumerators makes @c set_option fail with
 /// @c boost::asio::error::invalid_argument.
 ///
 /// On the BSDs it is IP_DONTFRAG, which knows two of the modes: pmtu::do_
