@@ -151,7 +151,8 @@ private:
       auto [ec, n] = co_await unicast_.async_send(net::buffer(datagram), control_message{}, use_tuple);
       if (stopped_)
         co_return;
-      if (ec && ec != net::error::connection_refused)
+      if (ec && ec != net::error::connection_refused && ec != net::error::host_unreachable
+          && ec != net::error::network_unreachable)
         std::fprintf(stderr, "asio-ipv4: ssmping: seq %u: %s\n", seq, ec.message().c_str());
     }
     // The last request's replies get the same time as every other one.
@@ -223,13 +224,15 @@ private:
       const auto now = clock::now();
       if (stopped_)
         co_return;
-      if (ec == net::error::connection_refused)
+      if (ec == net::error::connection_refused || ec == net::error::host_unreachable
+          || ec == net::error::network_unreachable)
       {
-        // ICMP port unreachable for a request: nobody listens on the server.
-        if (!refused_reported_)
-          std::fprintf(stderr, "asio-ipv4: ssmping: %s answers port unreachable (is ssmpingd running?)\n",
-              command_.server.to_string().c_str());
-        refused_reported_ = true;
+        // An ICMP error for a request (port unreachable: nobody listens on
+        // the server): said once; the requests go on and time out.
+        if (!unreachable_reported_)
+          std::fprintf(stderr, "asio-ipv4: ssmping: %s: %s%s\n", command_.server.to_string().c_str(),
+              ec.message().c_str(), ec == net::error::connection_refused ? " (is ssmpingd running?)" : "");
+        unreachable_reported_ = true;
         continue;
       }
       if (ec == net::error::message_size)
@@ -384,7 +387,7 @@ private:
   std::vector<probe> probes_;
   reply_counts unicast_counts_, multicast_counts_;
   std::optional<std::string> server_info_;
-  bool refused_reported_ = false;
+  bool unreachable_reported_ = false;
   bool stopped_ = false;
 };
 
