@@ -52,19 +52,34 @@ const std::string& interface_names::operator()(unsigned index)
   return names_[index] = ec ? "#" + std::to_string(index) : nic.name;
 }
 
-stop_on_signal::stop_on_signal(net::io_context& io, std::function<void()> stop)
-  : signals_(io, SIGINT, SIGTERM)
+stopper::stopper(net::io_context& io, std::function<void()> halt)
+  : signals_(io, SIGINT, SIGTERM), halt_(std::move(halt))
 {
-  signals_.async_wait([stop = std::move(stop)](const boost::system::error_code& ec, int) {
+  signals_.async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec)
       stop();
   });
 }
 
-void stop_on_signal::cancel()
+void stopper::stop()
 {
+  if (stopped_)
+    return;
+  stopped_ = true;
   boost::system::error_code ignored;
   signals_.cancel(ignored);
+  halt_();
+}
+
+void redraw_until_stopped(net::steady_timer& timer, const stopper& s, std::function<void()> draw)
+{
+  timer.expires_after(std::chrono::milliseconds(250));
+  timer.async_wait([&timer, &s, draw = std::move(draw)](const boost::system::error_code& ec) mutable {
+    if (ec || s.stopped())
+      return;
+    draw();
+    redraw_until_stopped(timer, s, std::move(draw));
+  });
 }
 
 std::uint64_t unix_time_ns()

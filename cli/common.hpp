@@ -17,6 +17,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
@@ -61,16 +62,41 @@ private:
   std::map<unsigned, std::string> names_;
 };
 
-/// Calls `stop` once on SIGINT or SIGTERM.
-class stop_on_signal
+/// How a subcommand stops: once, from wherever (its work done, --count,
+/// --timeout, an error, SIGINT or SIGTERM). stop() runs `halt` (which closes
+/// the sockets and cancels the timers, so every pending operation ends) and
+/// stops listening for signals; stopped() tells the coroutines to finish.
+class stopper
 {
 public:
-  stop_on_signal(net::io_context& io, std::function<void()> stop);
-  void cancel();
+  stopper(net::io_context& io, std::function<void()> halt);
+  void stop();
+  bool stopped() const { return stopped_; }
 
 private:
   net::signal_set signals_;
+  std::function<void()> halt_;
+  bool stopped_ = false;
 };
+
+/// Calls `draw` every 250 ms until `s` stopped (the live status lines on a
+/// terminal).
+void redraw_until_stopped(net::steady_timer& timer, const stopper& s, std::function<void()> draw);
+
+/// The life of a subcommand: build it on one io_context, open its sockets
+/// (bad input throws usage_error before anything runs), start it, run until
+/// it stopped (its work done, a signal, --count or --timeout), then finish:
+/// the summary and the exit status.
+template <class Runner, class Command>
+int run_to_completion(const Command& command)
+{
+  net::io_context io;
+  Runner runner(io, command);
+  runner.open();
+  runner.start();
+  io.run();
+  return runner.finish();
+}
 
 /// Wall-clock time as nanoseconds since 1970.
 std::uint64_t unix_time_ns();

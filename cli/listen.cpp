@@ -65,7 +65,13 @@ class listener
 {
 public:
   listener(net::io_context& io, const listen_command& c)
-    : command_(c), socket_(io), timeout_(io), redraw_(io), signals_(io, [this] { stop(); }),
+    : command_(c), socket_(io), timeout_(io), redraw_(io), stopper_(io,
+          [this] {
+            boost::system::error_code ignored;
+            socket_.next_layer().close(ignored);
+            timeout_.cancel();
+            redraw_.cancel();
+          }),
       live_(stdout_is_terminal() && !c.json)
   {
   }
@@ -134,11 +140,11 @@ public:
       timeout_.expires_after(duration_of(command_.timeout));
       timeout_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec)
-          stop();
+          stopper_.stop();
       });
     }
     if (live_)
-      schedule_redraw();
+      redraw_until_stopped(redraw_, stopper_, [this] { draw_status(); });
   }
 
   int finish()
@@ -146,10 +152,10 @@ public:
     if (live_)
       draw_status();
     print_summary();
+    if (!failure_.empty())
+      throw runtime_failure(failure_);
     return total_ == 0 ? 1 : 0;
   }
-
-  std::string failure() const { return failure_; }
 
 private:
   net::awaitable<void> receive()
@@ -160,18 +166,18 @@ private:
       udp::endpoint from;
       control_message control;
       auto [ec, n] = co_await socket_.async_receive_from(net::buffer(buffer), from, control, use_tuple);
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (ec)
       {
         failure_ = "listen: receive: " + ec.message();
-        stop();
+        stopper_.stop();
         co_return;
       }
       handle(from, control, buffer.data(), n);
       if (command_.count && total_ >= command_.count)
       {
-        stop();
+        stopper_.stop();
         co_return;
       }
     }
@@ -245,17 +251,6 @@ private:
   static std::string endpoint_text(const udp::endpoint& e)
   {
     return e.address().to_string() + ":" + std::to_string(e.port());
-  }
-
-  void schedule_redraw()
-  {
-    redraw_.expires_after(std::chrono::milliseconds(250));
-    redraw_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped_)
-        return;
-      draw_status();
-      schedule_redraw();
-    });
   }
 
   // One status line per source, redrawn in place.
@@ -341,25 +336,13 @@ private:
     }
   }
 
-  void stop()
-  {
-    if (stopped_)
-      return;
-    stopped_ = true;
-    boost::system::error_code ignored;
-    socket_.next_layer().close(ignored);
-    timeout_.cancel();
-    redraw_.cancel();
-    signals_.cancel();
-  }
 
   const listen_command& command_;
   cmsg_socket<udp::socket> socket_;
   net::steady_timer timeout_;
   net::steady_timer redraw_;
-  stop_on_signal signals_;
+  stopper stopper_;
   bool live_;
-  bool stopped_ = false;
   std::uint64_t total_ = 0;
   std::size_t drawn_ = 0;
   std::vector<std::unique_ptr<source_state>> sources_;
@@ -371,15 +354,7 @@ private:
 
 int run_listen(const listen_command& c)
 {
-  net::io_context io;
-  listener l(io, c);
-  l.open();
-  l.start();
-  io.run();
-  const int status = l.finish();
-  if (!l.failure().empty())
-    throw runtime_failure(l.failure());
-  return status;
+  return run_to_completion<listener>(c);
 }
 
 } // namespace asio_ipv4::cli

@@ -36,7 +36,14 @@ class sender
 {
 public:
   sender(net::io_context& io, const send_command& c)
-    : command_(c), socket_(io), pacing_(io), redraw_(io), signals_(io, [this] { stop(); }),
+    : command_(c), socket_(io), pacing_(io), redraw_(io), stopper_(io,
+          [this] {
+            finished_ = clock::now();
+            boost::system::error_code ignored;
+            socket_.next_layer().close(ignored);
+            pacing_.cancel();
+            redraw_.cancel();
+          }),
       live_(stdout_is_terminal() && !c.json), destination_(c.destination, c.port),
       payload_(c.size)
   {
@@ -70,7 +77,7 @@ public:
     started_ = clock::now();
     net::co_spawn(socket_.get_executor(), run(), net::detached);
     if (live_)
-      schedule_redraw();
+      redraw_until_stopped(redraw_, stopper_, [this] { draw_status(); });
   }
 
   int finish()
@@ -104,19 +111,19 @@ private:
   net::awaitable<void> run()
   {
     const auto interval = std::chrono::duration<double>(1.0 / command_.rate);
-    for (std::uint64_t seq = 0; !stopped_ && (command_.count == 0 || seq < command_.count); ++seq)
+    for (std::uint64_t seq = 0; !stopper_.stopped() && (command_.count == 0 || seq < command_.count); ++seq)
     {
       const auto due = started_ + std::chrono::duration_cast<clock::duration>(interval * double(seq));
       if (due > clock::now())
       {
         pacing_.expires_at(due);
         auto [ec] = co_await pacing_.async_wait(use_tuple);
-        if (ec || stopped_)
+        if (ec || stopper_.stopped())
           break;
       }
       write_payload(payload_header{stream_, seq, unix_time_ns()}, payload_.data(), payload_.size());
       auto [ec, n] = co_await socket_.async_send_to(net::buffer(payload_), destination_, control_, use_tuple);
-      if (ec == net::error::operation_aborted && stopped_)
+      if (ec == net::error::operation_aborted && stopper_.stopped())
         break;
       if (ec)
       {
@@ -143,18 +150,7 @@ private:
       else
         print_line("sent seq " + std::to_string(seq) + " to " + to_text() + " (" + std::to_string(n) + " bytes)");
     }
-    stop();
-  }
-
-  void schedule_redraw()
-  {
-    redraw_.expires_after(std::chrono::milliseconds(250));
-    redraw_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopped_)
-        return;
-      draw_status();
-      schedule_redraw();
-    });
+    stopper_.stop();
   }
 
   void draw_status()
@@ -163,36 +159,23 @@ private:
     std::snprintf(line, sizeof line, "\r\x1b[2K%s: %llu sent, %llu errors", to_text().c_str(),
         static_cast<unsigned long long>(sent_), static_cast<unsigned long long>(errors_));
     std::fputs(line, stdout);
-    if (stopped_)
+    if (stopper_.stopped())
       std::fputc('\n', stdout);
     std::fflush(stdout);
   }
 
-  void stop()
-  {
-    if (stopped_)
-      return;
-    stopped_ = true;
-    finished_ = clock::now();
-    boost::system::error_code ignored;
-    socket_.next_layer().close(ignored);
-    pacing_.cancel();
-    redraw_.cancel();
-    signals_.cancel();
-  }
 
   const send_command& command_;
   cmsg_socket<udp::socket> socket_;
   net::steady_timer pacing_;
   net::steady_timer redraw_;
-  stop_on_signal signals_;
+  stopper stopper_;
   bool live_;
   udp::endpoint destination_;
   control_message control_;
   std::vector<std::uint8_t> payload_;
   std::uint32_t stream_ = 0;
   clock::time_point started_, finished_;
-  bool stopped_ = false;
   std::uint64_t sent_ = 0, errors_ = 0;
   std::set<int> reported_;
 };
@@ -201,12 +184,7 @@ private:
 
 int run_send(const send_command& c)
 {
-  net::io_context io;
-  sender s(io, c);
-  s.open();
-  s.start();
-  io.run();
-  return s.finish();
+  return run_to_completion<sender>(c);
 }
 
 } // namespace asio_ipv4::cli

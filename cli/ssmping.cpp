@@ -67,7 +67,13 @@ class client
 {
 public:
   client(net::io_context& io, const ssmping_command& c)
-    : command_(c), unicast_(io), multicast_(io), pacing_(io), signals_(io, [this] { stop(); }),
+    : command_(c), unicast_(io), multicast_(io), pacing_(io), stopper_(io,
+          [this] {
+            boost::system::error_code ignored;
+            unicast_.next_layer().close(ignored);
+            multicast_.next_layer().close(ignored);
+            pacing_.cancel();
+          }),
       timeout_(duration_of(std::max(1.0, c.interval)))
   {
   }
@@ -134,7 +140,7 @@ private:
   net::awaitable<void> send_requests()
   {
     const auto interval = std::chrono::duration<double>(command_.interval);
-    for (std::uint32_t seq = 1; !stopped_ && (command_.count == 0 || seq <= command_.count); ++seq)
+    for (std::uint32_t seq = 1; !stopper_.stopped() && (command_.count == 0 || seq <= command_.count); ++seq)
     {
       const auto due = started_ + std::chrono::duration_cast<clock::duration>(interval * double(seq - 1));
       if (!co_await wait_until(due))
@@ -149,19 +155,19 @@ private:
       const auto datagram = ssmping::encode_request(r);
       probes_.push_back(probe{clock::now()});
       auto [ec, n] = co_await unicast_.async_send(net::buffer(datagram), control_message{}, use_tuple);
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (ec && ec != net::error::connection_refused && ec != net::error::host_unreachable
           && ec != net::error::network_unreachable)
         std::fprintf(stderr, "asio-ipv4: ssmping: seq %u: %s\n", seq, ec.message().c_str());
     }
     // The last request's replies get the same time as every other one.
-    while (!stopped_ && !all_answered())
+    while (!stopper_.stopped() && !all_answered())
       if (!co_await wait_until(std::min(clock::now() + std::chrono::milliseconds(50), probes_.back().sent + timeout_))
           || clock::now() >= probes_.back().sent + timeout_)
         break;
     check_timeouts(clock::now());
-    stop();
+    stopper_.stop();
   }
 
   // Waits until `due`, reporting requests that timed out meanwhile; false
@@ -171,7 +177,7 @@ private:
     for (;;)
     {
       check_timeouts(clock::now());
-      if (stopped_)
+      if (stopper_.stopped())
         co_return false;
       const auto now = clock::now();
       if (now >= due)
@@ -182,7 +188,7 @@ private:
           next = std::min(next, p.sent + timeout_);
       pacing_.expires_at(std::max(next, now));
       co_await pacing_.async_wait(use_tuple);   // cancelled or expired: look again
-      if (stopped_)
+      if (stopper_.stopped())
         co_return false;
     }
   }
@@ -222,7 +228,7 @@ private:
       control_message control;
       auto [ec, n] = co_await socket.async_receive_from(net::buffer(buffer), from, control, use_tuple);
       const auto now = clock::now();
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (ec == net::error::connection_refused || ec == net::error::host_unreachable
           || ec == net::error::network_unreachable)
@@ -240,7 +246,7 @@ private:
       if (ec)
       {
         std::fprintf(stderr, "asio-ipv4: ssmping: receive: %s\n", ec.message().c_str());
-        stop();
+        stopper_.stop();
         co_return;
       }
       if (from.address() != command_.server)
@@ -251,7 +257,7 @@ private:
       handle(*reply, control, now, multicast);
       if (command_.count && all_answered())
       {
-        stop();
+        stopper_.stop();
         co_return;
       }
     }
@@ -364,23 +370,12 @@ private:
     print_line(rtt_line(mc.rtt));
   }
 
-  void stop()
-  {
-    if (stopped_)
-      return;
-    stopped_ = true;
-    boost::system::error_code ignored;
-    unicast_.next_layer().close(ignored);
-    multicast_.next_layer().close(ignored);
-    pacing_.cancel();
-    signals_.cancel();
-  }
 
   const ssmping_command& command_;
   cmsg_socket<udp::socket> unicast_;
   cmsg_socket<udp::socket> multicast_;
   net::steady_timer pacing_;
-  stop_on_signal signals_;
+  stopper stopper_;
   clock::duration timeout_;
   clock::time_point started_;
   std::uint32_t client_id_ = 0;
@@ -388,19 +383,13 @@ private:
   reply_counts unicast_counts_, multicast_counts_;
   std::optional<std::string> server_info_;
   bool unreachable_reported_ = false;
-  bool stopped_ = false;
 };
 
 } // namespace
 
 int run_ssmping(const ssmping_command& c)
 {
-  net::io_context io;
-  client cl(io, c);
-  cl.open();
-  cl.start();
-  io.run();
-  return cl.finish();
+  return run_to_completion<client>(c);
 }
 
 } // namespace asio_ipv4::cli

@@ -34,7 +34,10 @@ class server
 {
 public:
   server(net::io_context& io, const ssmpingd_command& c)
-    : command_(c), socket_(io), signals_(io, [this] { stop(); })
+    : command_(c), socket_(io), stopper_(io, [this] {
+        boost::system::error_code ignored;
+        socket_.next_layer().close(ignored);
+      })
   {
   }
 
@@ -57,10 +60,10 @@ public:
   int finish()
   {
     print_line("--- ssmpingd: " + std::to_string(answered_) + " requests answered");
-    return failure_.empty() ? 0 : 1;
+    if (!failure_.empty())
+      throw runtime_failure(failure_);
+    return 0;
   }
-
-  const std::string& failure() const { return failure_; }
 
 private:
   net::awaitable<void> serve()
@@ -72,14 +75,14 @@ private:
       udp::endpoint client;
       control_message received;
       auto [ec, n] = co_await socket_.async_receive_from(net::buffer(buffer), client, received, use_tuple);
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (ec == net::error::connection_refused || ec == net::error::message_size)
         continue;
       if (ec)
       {
         failure_ = "ssmpingd: receive: " + ec.message();
-        stop();
+        stopper_.stop();
         co_return;
       }
       auto answer = ssmping::answer_request(buffer.data(), n, info);
@@ -90,7 +93,7 @@ private:
       control_message reply;
       reply.local = received.local;
       auto [uec, un] = co_await socket_.async_send_to(net::buffer(answer->datagram), client, reply, use_tuple);
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (uec)
         std::fprintf(stderr, "asio-ipv4: ssmpingd: unicast reply to %s: %s\n", who.c_str(), uec.message().c_str());
@@ -101,7 +104,7 @@ private:
       }
       auto [mec, mn] = co_await socket_.async_send_to(
           net::buffer(answer->datagram), udp::endpoint(*answer->group, client.port()), reply, use_tuple);
-      if (stopped_)
+      if (stopper_.stopped())
         co_return;
       if (mec)
         std::fprintf(stderr, "asio-ipv4: ssmpingd: multicast reply to %s: %s\n", answer->group->to_string().c_str(),
@@ -112,20 +115,10 @@ private:
     }
   }
 
-  void stop()
-  {
-    if (stopped_)
-      return;
-    stopped_ = true;
-    boost::system::error_code ignored;
-    socket_.next_layer().close(ignored);
-    signals_.cancel();
-  }
 
   const ssmpingd_command& command_;
   cmsg_socket<udp::socket> socket_;
-  stop_on_signal signals_;
-  bool stopped_ = false;
+  stopper stopper_;
   std::uint64_t answered_ = 0;
   std::string failure_;
 };
@@ -134,15 +127,7 @@ private:
 
 int run_ssmpingd(const ssmpingd_command& c)
 {
-  net::io_context io;
-  server s(io, c);
-  s.open();
-  s.start();
-  io.run();
-  const int status = s.finish();
-  if (!s.failure().empty())
-    throw runtime_failure(s.failure());
-  return status;
+  return run_to_completion<server>(c);
 }
 
 } // namespace asio_ipv4::cli

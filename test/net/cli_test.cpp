@@ -353,6 +353,23 @@ std::size_t count_matching(const std::vector<std::string>& lines, const std::reg
       lines.begin(), lines.end(), [&](const std::string& l) { return std::regex_search(l, pattern); }));
 }
 
+// Runs Debian's ssmping in `client` (3 requests to the server in `args`) and
+// requires 3 unicast and 3 multicast replies at distance `hops`; returns
+// its output lines.
+std::vector<std::string> debian_ssmping(const t::host& client, const std::string& arguments, int hops)
+{
+  const auto r = client.try_run("ssmping " + arguments, 20s);
+  BOOST_TEST_REQUIRE(r.status == 0, r.out << r.err);
+  std::vector<std::string> out;
+  std::istringstream lines(r.out);
+  for (std::string l; std::getline(lines, l);)
+    out.push_back(l);
+  const std::string tail = ", seq=[123] dist=" + std::to_string(hops) + " time=";
+  BOOST_TEST(count_matching(out, std::regex("^  unicast from 10\\.0\\.[12]\\.2" + tail)) == 3u, r.out);
+  BOOST_TEST(count_matching(out, std::regex("^multicast from 10\\.0\\.[12]\\.2" + tail)) == 3u, r.out);
+  return out;
+}
+
 std::uint64_t be(const std::vector<std::uint8_t>& bytes, std::size_t at, std::size_t n)
 {
   std::uint64_t v = 0;
@@ -510,27 +527,32 @@ BOOST_AUTO_TEST_CASE(send_puts_ttl_tos_and_numbered_payload_on_the_wire, *t::nee
   BOOST_TEST(source["reordered"].integer() == 0);
 }
 
-// Oracles: /proc/net/mcfilter (include entry), sniff.py (the excluded
-// sender's datagrams did reach b's link, so the filter dropped them).
-BOOST_AUTO_TEST_CASE(ssm_include_receives_only_the_named_source, *t::needs_root() * needs_cli())
+// a sends 3 datagrams from 10.0.1.11 (named with --source), then 3 from
+// 10.0.1.1, to a listener on b whose filter (include 10.0.1.1, or exclude
+// 10.0.1.11) must keep only the latter. Oracles: /proc/net/mcfilter for the
+// filter entry, sniff.py for the filtered datagrams reaching b's link (so
+// the filter, not the network, dropped them).
+void check_source_filter(const std::string& group_port, const std::string& flag, const std::string& filtered,
+    bool include)
 {
   auto lab = t::two_hosts();
   lab.a.add_address(lab.a_if.name, "10.0.1.11/24");
-  const auto group = make_address_v4("232.1.1.1");
+  const auto group = make_address_v4(group_port.substr(0, group_port.find(':')));
   t::sniff_filter filter;
-  filter.destination_port = 5013;
+  filter.destination_port = static_cast<std::uint16_t>(std::stoi(group_port.substr(group_port.find(':') + 1)));
   filter.count = 6;
   t::sniffer sniff(lab.b, lab.b_if.name, filter);
-  auto listen = lab.b.spawn(args({"listen", "232.1.1.1:5013", "--source", "10.0.1.1", "--count", "3", "--json"}));
+  auto listen = lab.b.spawn(args({"listen", group_port, flag, filtered, "--count", "3", "--json"}));
   BOOST_TEST_REQUIRE(t::eventually([&] {
     auto rows = t::mcfilter_entries(lab.b);
     return std::any_of(rows.begin(), rows.end(), [&](const t::mcfilter_entry& e) {
-      return e.group == group && e.source == make_address_v4("10.0.1.1") && e.include_count == 1;
+      return e.group == group && e.source == make_address_v4(filtered)
+          && (include ? e.include_count : e.exclude_count) == 1;
     });
   }), lab.b.read_file("/proc/net/mcfilter") << listen.describe());
-  auto other = lab.a.spawn(args({"send", "232.1.1.1:5013", "--count", "3", "--rate", "100", "--source", "10.0.1.11"}));
+  auto other = lab.a.spawn(args({"send", group_port, "--count", "3", "--rate", "100", "--source", "10.0.1.11"}));
   finish(other);
-  auto named = lab.a.spawn(args({"send", "232.1.1.1:5013", "--count", "3", "--rate", "100"}));
+  auto named = lab.a.spawn(args({"send", group_port, "--count", "3", "--rate", "100"}));
   finish(named);
   auto got = split_summary(finish(listen));
   BOOST_TEST_REQUIRE(got.records.size() == 3u);
@@ -542,35 +564,14 @@ BOOST_AUTO_TEST_CASE(ssm_include_receives_only_the_named_source, *t::needs_root(
       == 3);
 }
 
-// Oracles: /proc/net/mcfilter (exclude entry), sniff.py as above.
+BOOST_AUTO_TEST_CASE(ssm_include_receives_only_the_named_source, *t::needs_root() * needs_cli())
+{
+  check_source_filter("232.1.1.1:5013", "--source", "10.0.1.1", true);
+}
+
 BOOST_AUTO_TEST_CASE(exclude_mode_blocks_the_named_source, *t::needs_root() * needs_cli())
 {
-  auto lab = t::two_hosts();
-  lab.a.add_address(lab.a_if.name, "10.0.1.11/24");
-  const auto group = make_address_v4("239.1.1.2");
-  t::sniff_filter filter;
-  filter.destination_port = 5014;
-  filter.count = 6;
-  t::sniffer sniff(lab.b, lab.b_if.name, filter);
-  auto listen = lab.b.spawn(args({"listen", "239.1.1.2:5014", "--exclude", "10.0.1.11", "--count", "3", "--json"}));
-  BOOST_TEST_REQUIRE(t::eventually([&] {
-    auto rows = t::mcfilter_entries(lab.b);
-    return std::any_of(rows.begin(), rows.end(), [&](const t::mcfilter_entry& e) {
-      return e.group == group && e.source == make_address_v4("10.0.1.11") && e.exclude_count == 1;
-    });
-  }), lab.b.read_file("/proc/net/mcfilter") << listen.describe());
-  auto blocked = lab.a.spawn(args({"send", "239.1.1.2:5014", "--count", "3", "--rate", "100", "--source", "10.0.1.11"}));
-  finish(blocked);
-  auto allowed = lab.a.spawn(args({"send", "239.1.1.2:5014", "--count", "3", "--rate", "100"}));
-  finish(allowed);
-  auto got = split_summary(finish(listen));
-  BOOST_TEST_REQUIRE(got.records.size() == 3u);
-  for (const auto& d : got.records)
-    BOOST_TEST(d["from"].s.rfind("10.0.1.1:", 0) == 0u, d["from"].s);
-  auto packets = sniff.packets(5s);
-  BOOST_TEST(std::count_if(packets.begin(), packets.end(),
-                 [](const t::packet_record& p) { return p.source == make_address_v4("10.0.1.11"); })
-      == 3);
+  check_source_filter("239.1.1.2:5014", "--exclude", "10.0.1.11", false);
 }
 
 // The kernel here has no netem: iptables drops every 4th datagram on b
@@ -649,16 +650,9 @@ BOOST_AUTO_TEST_CASE(debian_ssmping_against_our_ssmpingd_on_one_link, *t::needs_
   filter.source_port = 4321;
   filter.count = 6;
   t::sniffer sniff(lab.a, lab.a_if.name, filter);
-  const auto r = lab.a.try_run("ssmping -c 3 -v " + lab.b_if.address.to_string(), 20s);
-  BOOST_TEST_REQUIRE(r.status == 0, r.out << r.err);
-  BOOST_TEST(r.out.find("Server version: asio-ipv4") != std::string::npos, r.out);
-  std::vector<std::string> out;
-  std::istringstream lines(r.out);
-  for (std::string l; std::getline(lines, l);)
-    out.push_back(l);
-  BOOST_TEST(count_matching(out, std::regex(R"(^  unicast from 10\.0\.1\.2, seq=[123] dist=0 time=)")) == 3u, r.out);
-  BOOST_TEST(count_matching(out, std::regex(R"(^multicast from 10\.0\.1\.2, seq=[123] dist=0 time=)")) == 3u, r.out);
-  BOOST_TEST(r.out.find("0% packet loss since first mc packet (seq 1)") != std::string::npos, r.out);
+  const auto out = debian_ssmping(lab.a, "-c 3 -v " + lab.b_if.address.to_string(), 0);
+  BOOST_TEST(count_matching(out, std::regex("^Server version: asio-ipv4")) == 1u);
+  BOOST_TEST(count_matching(out, std::regex("0% packet loss since first mc packet \\(seq 1\\)")) == 1u);
 
   auto packets = sniff.packets(5s);
   BOOST_TEST_REQUIRE(packets.size() == 6u, sniff.describe());
@@ -764,14 +758,7 @@ BOOST_AUTO_TEST_CASE(interop_across_a_router, *t::needs_root() * needs_cli())
   // 2. Debian's client, our server, with the forwarding in place.
   auto server = lab.b.spawn(args({"ssmpingd"}));
   BOOST_TEST_REQUIRE(server.wait_line("listening") == "ssmpingd listening on 0.0.0.0:4321", server.describe());
-  const auto r = lab.a.try_run("ssmping -c 3 " + server_address, 20s);
-  BOOST_TEST_REQUIRE(r.status == 0, r.out << r.err);
-  std::vector<std::string> out;
-  std::istringstream lines(r.out);
-  for (std::string l; std::getline(lines, l);)
-    out.push_back(l);
-  BOOST_TEST(count_matching(out, std::regex(R"(^  unicast from 10\.0\.2\.2, seq=[123] dist=1 time=)")) == 3u, r.out);
-  BOOST_TEST(count_matching(out, std::regex(R"(^multicast from 10\.0\.2\.2, seq=[123] dist=1 time=)")) == 3u, r.out);
+  debian_ssmping(lab.a, "-c 3 " + server_address, 1);
 }
 
 // An unreachable server: every request times out and the loss is reported.
