@@ -66,8 +66,11 @@ void stopper::stop()
   if (stopped_)
     return;
   stopped_ = true;
+  // Give SIGINT and SIGTERM their default action back: a second Ctrl-C
+  // ends the process even if something hangs.
   boost::system::error_code ignored;
   signals_.cancel(ignored);
+  signals_.clear(ignored);
   halt_();
 }
 

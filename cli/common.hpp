@@ -65,7 +65,8 @@ private:
 /// How a subcommand stops: once, from wherever (its work done, --count,
 /// --timeout, an error, SIGINT or SIGTERM). stop() runs `halt` (which closes
 /// the sockets and cancels the timers, so every pending operation ends) and
-/// stops listening for signals; stopped() tells the coroutines to finish.
+/// gives the signals their default action back, so a second one ends the
+/// process; stopped() tells the coroutines to finish.
 class stopper
 {
 public:
