@@ -4,157 +4,298 @@
 //
 // Distributed under the Boost Software License, Version 1.0.
 //
+// The control-message codec, driven by a cmsg_layout: every field is read
+// and written byte by byte at the offsets the layout gives, so the same code
+// serves every platform and never depends on the host's CMSG_* macros.
 
 #include <asio_ipv4/detail/cmsg_codec.hpp>
 
-#include <asio_ipv4/detail/address.hpp>
 #include <asio_ipv4/error.hpp>
-#include <asio_ipv4/socket_options.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/address_v4.hpp>
 
 #include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace asio_ipv4 {
 namespace detail {
 namespace {
 
-// CMSG_LEN(0): where a message's data starts, relative to its header.
-constexpr std::size_t header_space = CMSG_LEN(0);
+using boost::asio::ip::address_v4;
 
-constexpr std::size_t align(std::size_t n) noexcept
+// Native-order integers at any alignment.
+template <class T>
+T load(const unsigned char* p) noexcept
 {
-  return CMSG_ALIGN(n);
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
 }
 
-// Copies a value of type T out of a message's data; false when the message
-// carries fewer bytes than T needs.
 template <class T>
-bool read_value(const unsigned char* data, std::size_t len, T& out) noexcept
+void store(unsigned char* p, T v) noexcept
 {
-  if (len < sizeof(T))
+  std::memcpy(p, &v, sizeof(T));
+}
+
+std::uint64_t load_length(const unsigned char* p, std::size_t width) noexcept
+{
+  if (width == 8)
+    return load<std::uint64_t>(p);
+  return load<std::uint32_t>(p);
+}
+
+// An in_addr: four bytes in network order.
+address_v4 load_address(const unsigned char* p) noexcept
+{
+  return address_v4(address_v4::bytes_type{{p[0], p[1], p[2], p[3]}});
+}
+
+void store_address(unsigned char* p, const address_v4& a) noexcept
+{
+  const auto b = a.to_bytes();
+  std::memcpy(p, b.data(), 4);
+}
+
+const cmsg_entry* find_entry(const cmsg_layout& layout, int level, int type) noexcept
+{
+  for (const cmsg_entry& e : layout.receive)
+  {
+    if (!e.present())
+      break;
+    if (e.level == level && e.type == type)
+      return &e;
+  }
+  return nullptr;
+}
+
+// A struct sockaddr_in of the layout's kind, if it is one for AF_INET.
+bool load_sockaddr_in(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* p,
+    boost::asio::ip::udp::endpoint& out) noexcept
+{
+  const unsigned family = kind == cmsg_kind::sockaddr_in_len8 ? p[1] : load<std::uint16_t>(p);
+  if (family != layout.af_inet)
     return false;
-  std::memcpy(&out, data, sizeof(T));
+  out = boost::asio::ip::udp::endpoint(load_address(p + 4), static_cast<std::uint16_t>((p[2] << 8) | p[3]));
   return true;
 }
 
-// Decodes one message; false when its data is too short for its type.
-bool decode_one(int level, int type, const unsigned char* data, std::size_t len,
+// Decodes one known message; false when its data is too short or holds a
+// value its field cannot.
+bool decode_one(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* data, std::size_t len,
     control_message& out) noexcept
 {
-  if (level == IPPROTO_IP)
+  if (len < cmsg_data_size(kind))
+    return false;
+  switch (kind)
   {
-    switch (type)
-    {
-    case IP_PKTINFO:
-    {
-      in_pktinfo info;
-      if (!read_value(data, len, info))
-        return false;
-      out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
-      out.local = to_address_v4(info.ipi_spec_dst);
-      out.destination = to_address_v4(info.ipi_addr);
-      return true;
-    }
-    case IP_TTL:
-    {
-      int ttl;
-      if (!read_value(data, len, ttl))
-        return false;
-      out.ttl = static_cast<std::uint8_t>(ttl);
-      return true;
-    }
-    case IP_TOS:
-    {
-      std::uint8_t tos;
-      if (!read_value(data, len, tos))
-        return false;
-      out.tos = tos;
-      return true;
-    }
-    case IP_ORIGDSTADDR:
-    {
-      sockaddr_in sin;
-      if (!read_value(data, len, sin))
-        return false;
-      out.original_destination =
-          boost::asio::ip::udp::endpoint(to_address_v4(sin.sin_addr), ntohs(sin.sin_port));
-      return true;
-    }
-    case IP_RECVERR:
-    {
-      sock_extended_err ee;
-      if (!read_value(data, len, ee))
-        return false;
-      extended_error e;
-      e.error = ee.ee_errno;
-      e.origin = ee.ee_origin;
-      e.type = ee.ee_type;
-      e.code = ee.ee_code;
-      e.info = ee.ee_info;
-      e.data = ee.ee_data;
-      // SO_EE_OFFENDER: a sockaddr right after the struct, AF_INET when a
-      // remote node reported the error, AF_UNSPEC for local errors.
-      sockaddr_in offender;
-      if (read_value(data + sizeof(ee), len - sizeof(ee), offender) && offender.sin_family == AF_INET)
-        e.offender = to_address_v4(offender.sin_addr);
-      out.error = e;
-      return true;
-    }
-    default:
-      return true;
-    }
+  case cmsg_kind::pktinfo_index_first:
+    out.interface_index = load<std::uint32_t>(data);
+    out.local = load_address(data + 4);
+    out.destination = load_address(data + 8);
+    return true;
+  case cmsg_kind::pktinfo_darwin:
+    out.interface_index = load<std::uint32_t>(data);
+    out.destination = load_address(data + 8);
+    return true;
+  case cmsg_kind::pktinfo_address_first:
+    out.destination = load_address(data);
+    out.interface_index = load<std::uint32_t>(data + 4);
+    return true;
+  case cmsg_kind::in_addr:
+    out.destination = load_address(data);
+    return true;
+  case cmsg_kind::sockaddr_dl:
+    if (data[1] != layout.af_link)
+      return false;
+    out.interface_index = load<std::uint16_t>(data + 2);
+    return true;
+  case cmsg_kind::ttl_int:
+  {
+    const auto ttl = load<std::int32_t>(data);
+    if (ttl < 0 || ttl > 255)
+      return false;
+    out.ttl = static_cast<std::uint8_t>(ttl);
+    return true;
   }
-  if (level == SOL_UDP && type == UDP_GRO)
+  case cmsg_kind::ttl_byte:
+    out.ttl = data[0];
+    return true;
+  case cmsg_kind::tos_int:
   {
-    int segment;
-    if (!read_value(data, len, segment))
+    const auto tos = load<std::int32_t>(data);
+    if (tos < 0 || tos > 255)
+      return false;
+    out.tos = static_cast<std::uint8_t>(tos);
+    return true;
+  }
+  case cmsg_kind::tos_byte:
+    out.tos = data[0];
+    return true;
+  case cmsg_kind::ecn_int:
+    return true; // checked for length only: no field holds the ECN bits alone
+  case cmsg_kind::sockaddr_in_family16:
+  case cmsg_kind::sockaddr_in_len8:
+  {
+    boost::asio::ip::udp::endpoint ep;
+    if (!load_sockaddr_in(layout, kind, data, ep))
+      return false;
+    out.original_destination = ep;
+    return true;
+  }
+  case cmsg_kind::extended_error:
+  {
+    // struct sock_extended_err: u32 ee_errno; u8 ee_origin, ee_type,
+    // ee_code, ee_pad; u32 ee_info; u32 ee_data. SO_EE_OFFENDER: a
+    // sockaddr_in right after it, AF_INET when a remote node reported the
+    // error (AF_UNSPEC for local errors).
+    extended_error e;
+    e.error = load<std::uint32_t>(data);
+    e.origin = data[4];
+    e.type = data[5];
+    e.code = data[6];
+    e.info = load<std::uint32_t>(data + 8);
+    e.data = load<std::uint32_t>(data + 12);
+    boost::asio::ip::udp::endpoint offender;
+    if (len >= 32 && load_sockaddr_in(layout, cmsg_kind::sockaddr_in_family16, data + 16, offender))
+      e.offender = offender.address().to_v4();
+    out.error = e;
+    return true;
+  }
+  case cmsg_kind::segment_u32:
+  {
+    const auto segment = load<std::uint32_t>(data);
+    if (segment > 0xffff)
       return false;
     out.segment_size = static_cast<std::uint16_t>(segment);
     return true;
   }
-  return true; // a message we do not decode
+  case cmsg_kind::segment_u16:
+    out.segment_size = load<std::uint16_t>(data);
+    return true;
+  case cmsg_kind::dropped_u32:
+    out.dropped = load<std::uint32_t>(data);
+    return true;
+  case cmsg_kind::none:
+    break;
+  }
+  return true;
 }
 
-template <class T>
-void write_message(unsigned char* at, int level, int type, const T& value) noexcept
+// Writes one message: header, `size` data bytes from `data`, zero padding.
+void write_message(const cmsg_layout& layout, unsigned char* at, const cmsg_entry& e, const unsigned char* data,
+    std::size_t size) noexcept
 {
-  cmsghdr h;
-  std::memset(&h, 0, sizeof(h));
-  h.cmsg_level = level;
-  h.cmsg_type = type;
-  h.cmsg_len = CMSG_LEN(sizeof(T));
-  std::memcpy(at, &h, sizeof(h));
-  std::memcpy(at + header_space, &value, sizeof(T));
-  // Zero the padding so the buffer's bytes are fully defined.
-  std::memset(at + header_space + sizeof(T), 0, CMSG_SPACE(sizeof(T)) - CMSG_LEN(sizeof(T)));
+  std::memset(at, 0, layout.space(size));
+  const std::uint64_t len = layout.length(size);
+  if (layout.length_size == 8)
+    store<std::uint64_t>(at, len);
+  else
+    store<std::uint32_t>(at, static_cast<std::uint32_t>(len));
+  store<std::int32_t>(at + layout.length_size, e.level);
+  store<std::int32_t>(at + layout.length_size + 4, e.type);
+  std::memcpy(at + layout.data_offset(), data, size);
+}
+
+// The data of the source/interface message, or an error.
+std::size_t source_data(const cmsg_entry& e, const control_message& in, unsigned char (&data)[12],
+    boost::system::error_code& ec) noexcept
+{
+  std::memset(data, 0, sizeof(data));
+  const std::uint32_t index = in.interface_index ? *in.interface_index : 0;
+  switch (e.kind)
+  {
+  case cmsg_kind::pktinfo_index_first:
+    if (index > static_cast<std::uint32_t>(INT_MAX)) // ipi_ifindex is an int
+      ec = boost::asio::error::invalid_argument;
+    break;
+  case cmsg_kind::pktinfo_darwin:
+    if (in.interface_index && in.local) // xnu would drop the source address
+      ec = boost::asio::error::operation_not_supported;
+    break;
+  case cmsg_kind::in_addr:
+    if (in.interface_index) // IP_SENDSRCADDR names no interface
+      ec = boost::asio::error::operation_not_supported;
+    break;
+  default:
+    break;
+  }
+  if (ec)
+    return 0;
+  switch (e.kind)
+  {
+  case cmsg_kind::pktinfo_index_first:
+  case cmsg_kind::pktinfo_darwin:
+    store<std::uint32_t>(data, index);
+    if (in.local)
+      store_address(data + 4, *in.local);
+    return 12;
+  case cmsg_kind::pktinfo_address_first:
+    if (in.local)
+      store_address(data, *in.local);
+    store<std::uint32_t>(data + 4, index);
+    return 8;
+  case cmsg_kind::in_addr:
+    store_address(data, *in.local);
+    return 4;
+  default:
+    return 0;
+  }
+}
+
+// The data of a one-value message (TTL, TOS, segment size).
+std::size_t value_data(cmsg_kind kind, unsigned value, unsigned char (&data)[12]) noexcept
+{
+  switch (kind)
+  {
+  case cmsg_kind::ttl_int:
+  case cmsg_kind::tos_int:
+  case cmsg_kind::ecn_int:
+    store<std::int32_t>(data, static_cast<std::int32_t>(value));
+    return 4;
+  case cmsg_kind::segment_u32:
+    store<std::uint32_t>(data, value);
+    return 4;
+  case cmsg_kind::ttl_byte:
+  case cmsg_kind::tos_byte:
+    data[0] = static_cast<unsigned char>(value);
+    return 1;
+  case cmsg_kind::segment_u16:
+    store<std::uint16_t>(data, static_cast<std::uint16_t>(value));
+    return 2;
+  default:
+    return 0;
+  }
 }
 
 } // namespace
 
-boost::system::error_code decode_control(
-    const void* data, std::size_t size, bool truncated, control_message& out) noexcept
+boost::system::error_code decode_control(const cmsg_layout& layout, const void* data, std::size_t size,
+    bool truncated, control_message& out) noexcept
 {
   out.clear();
   const unsigned char* bytes = static_cast<const unsigned char*>(data);
+  const std::size_t start = layout.data_offset();
   std::size_t offset = 0;
-  while (size - offset >= sizeof(cmsghdr))
+  while (size - offset >= layout.header_size)
   {
-    cmsghdr h;
-    std::memcpy(&h, bytes + offset, sizeof(h));
-    std::size_t len = h.cmsg_len;
-    if (len < header_space || len > size - offset)
+    const unsigned char* at = bytes + offset;
+    const std::uint64_t len = load_length(at, layout.length_size);
+    if (len < start || len > size - offset)
     {
       // The kernel shortens the message it could not fit and flags MSG_CTRUNC.
       if (truncated)
         break;
       return error::malformed_control;
     }
-    if (!decode_one(h.cmsg_level, h.cmsg_type, bytes + offset + header_space, len - header_space, out)
-        && !truncated)
-      return error::malformed_control;
-    std::size_t step = align(len);
+    const int level = load<std::int32_t>(at + layout.length_size);
+    const int type = load<std::int32_t>(at + layout.length_size + 4);
+    if (const cmsg_entry* e = find_entry(layout, level, type))
+      if (!decode_one(layout, e->kind, at + start, static_cast<std::size_t>(len) - start, out) && !truncated)
+        return error::malformed_control;
+    const std::size_t step = layout.align(static_cast<std::size_t>(len));
     if (step > size - offset)
       break; // the last message's padding may be missing
     offset += step;
@@ -164,65 +305,70 @@ boost::system::error_code decode_control(
   return {};
 }
 
-std::size_t encode_control(const control_message& in, void* data, std::size_t capacity,
-    boost::system::error_code& ec) noexcept
+std::size_t encode_control(const cmsg_layout& layout, const control_message& in, void* data,
+    std::size_t capacity, boost::system::error_code& ec) noexcept
 {
   ec = {};
-  std::size_t needed = 0;
-  const bool pktinfo = in.local || in.interface_index;
-  if (pktinfo)
+  struct part
   {
-    if (in.interface_index && *in.interface_index > static_cast<unsigned>(INT_MAX))
-    {
-      ec = boost::asio::error::invalid_argument;
-      return 0;
-    }
-    needed += CMSG_SPACE(sizeof(in_pktinfo));
-  }
-  if (in.ttl)
+    const cmsg_entry* entry;
+    unsigned char data[12];
+    std::size_t size;
+  };
+  part parts[4];
+  std::size_t count = 0, needed = 0;
+  auto add = [&](const cmsg_entry& e, std::size_t size) {
+    parts[count].entry = &e;
+    parts[count].size = size;
+    needed += layout.space(size);
+    ++count;
+  };
+
+  // Values no platform takes first, then what this one cannot send.
+  if (in.ttl && *in.ttl == 0)
   {
-    if (*in.ttl == 0)
-    {
-      ec = boost::asio::error::invalid_argument;
-      return 0;
-    }
-    needed += CMSG_SPACE(sizeof(int));
-  }
-  if (in.tos)
-    needed += CMSG_SPACE(sizeof(int));
-  if (in.segment_size)
-    needed += CMSG_SPACE(sizeof(std::uint16_t));
-  if (needed > capacity)
-  {
-    ec = error::message_too_long;
+    ec = boost::asio::error::invalid_argument;
     return 0;
   }
+  if (in.local || in.interface_index)
+  {
+    if (!layout.send_source.present())
+      ec = boost::asio::error::operation_not_supported;
+    else if (std::size_t n = source_data(layout.send_source, in, parts[count].data, ec))
+      add(layout.send_source, n);
+  }
+  if (!ec && in.ttl)
+  {
+    if (!layout.send_ttl.present())
+      ec = boost::asio::error::operation_not_supported;
+    else
+      add(layout.send_ttl, value_data(layout.send_ttl.kind, *in.ttl, parts[count].data));
+  }
+  if (!ec && in.tos)
+  {
+    const cmsg_kind kind = layout.send_tos.kind;
+    if (!layout.send_tos.present() || (kind == cmsg_kind::ecn_int && (*in.tos & 0xfc) != 0))
+      ec = boost::asio::error::operation_not_supported;
+    else
+      add(layout.send_tos, value_data(kind, kind == cmsg_kind::ecn_int ? *in.tos & 3u : *in.tos, parts[count].data));
+  }
+  if (!ec && in.segment_size)
+  {
+    if (!layout.send_segment.present())
+      ec = boost::asio::error::operation_not_supported;
+    else
+      add(layout.send_segment, value_data(layout.send_segment.kind, *in.segment_size, parts[count].data));
+  }
+  if (!ec && needed > capacity)
+    ec = error::message_too_long;
+  if (ec)
+    return 0;
 
   unsigned char* at = static_cast<unsigned char*>(data);
-  if (pktinfo)
+  for (std::size_t i = 0; i < count; ++i)
   {
-    in_pktinfo info;
-    std::memset(&info, 0, sizeof(info));
-    info.ipi_ifindex = in.interface_index ? static_cast<int>(*in.interface_index) : 0;
-    if (in.local)
-      info.ipi_spec_dst = to_in_addr(*in.local);
-    write_message(at, IPPROTO_IP, IP_PKTINFO, info);
-    at += CMSG_SPACE(sizeof(info));
-  }
-  if (in.ttl)
-  {
-    write_message(at, IPPROTO_IP, IP_TTL, static_cast<int>(*in.ttl));
-    at += CMSG_SPACE(sizeof(int));
-  }
-  if (in.tos)
-  {
-    write_message(at, IPPROTO_IP, IP_TOS, static_cast<int>(*in.tos));
-    at += CMSG_SPACE(sizeof(int));
-  }
-  if (in.segment_size)
-  {
-    write_message(at, SOL_UDP, UDP_SEGMENT, static_cast<std::uint16_t>(*in.segment_size));
-    at += CMSG_SPACE(sizeof(std::uint16_t));
+    write_message(layout, at, *parts[i].entry, parts[i].data, parts[i].size);
+    at += layout.space(parts[i].size);
   }
   return needed;
 }

@@ -26,7 +26,8 @@ void send_segmented(int fd, const msghdr& base, std::size_t segment, std::size_t
     boost::system::error_code& ec) noexcept
 {
   std::size_t total = 0;
-  for (std::size_t i = 0; i < base.msg_iovlen; ++i)
+  const std::size_t iovlen = static_cast<std::size_t>(base.msg_iovlen);
+  for (std::size_t i = 0; i < iovlen; ++i)
     total += base.msg_iov[i].iov_len;
   ec = {};
   if (segment == 0)
@@ -36,13 +37,13 @@ void send_segmented(int fd, const msghdr& base, std::size_t segment, std::size_t
   {
     // Build up to segments_per_call datagrams from `offset`, each pointing
     // into the user's buffers through a slice of the iovec pool.
-    mmsghdr hdrs[segments_per_call];
+    os::multi_message hdrs[segments_per_call];
     iovec pool[iov_pool_size];
     std::size_t used = 0, count = 0;
     std::size_t at = offset;
     // Locate the iovec holding byte `at`.
     std::size_t vi = 0, vo = at;
-    while (vi < base.msg_iovlen && vo >= base.msg_iov[vi].iov_len)
+    while (vi < iovlen && vo >= base.msg_iov[vi].iov_len)
       vo -= base.msg_iov[vi++].iov_len;
     while (count < segments_per_call && at < total)
     {
@@ -73,7 +74,7 @@ void send_segmented(int fd, const msghdr& base, std::size_t segment, std::size_t
       msghdr& m = hdrs[count].msg_hdr;
       m = base;
       m.msg_iov = pool + first;
-      m.msg_iovlen = used - first;
+      m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(used - first);
       hdrs[count].msg_len = 0;
       ++count;
       at += want;
@@ -81,12 +82,12 @@ void send_segmented(int fd, const msghdr& base, std::size_t segment, std::size_t
       vo = to;
     }
     auto r = checked_syscall(ec, [&] {
-      return ::sendmmsg(fd, hdrs, static_cast<unsigned>(count), MSG_DONTWAIT | MSG_NOSIGNAL);
+      return os::send_messages(fd, hdrs, static_cast<unsigned>(count), os::send_flags);
     });
     if (ec)
       return;
     for (int i = 0; i < r; ++i)
-      offset += hdrs[i].msg_len;
+      offset += static_cast<std::size_t>(hdrs[i].msg_len);
     if (static_cast<std::size_t>(r) < count)
     {
       // The kernel stopped early: ask again to learn why (or send more).

@@ -18,8 +18,6 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <sys/socket.h>
-
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -31,7 +29,9 @@ namespace asio_ipv4 {
 ///
 /// A cmsg_socket owns a @c Socket (for example @c boost::asio::ip::udp::socket,
 /// @c asio_ipv4::ip4::raw::socket or @c boost::asio::ip::icmp::socket) and
-/// performs @c recvmsg / @c sendmsg / @c recvmmsg / @c sendmmsg on it. Each
+/// performs @c recvmsg / @c sendmsg / @c recvmmsg / @c sendmmsg on it (a
+/// loop of @c recvmsg / @c sendmsg with the same results where a platform
+/// lacks the batch calls). Each
 /// receive decodes the datagram's control messages into a
 /// @ref control_message; each send encodes one. Options, binding, connecting
 /// and closing go through next_layer().
@@ -122,8 +122,10 @@ public:
 
   /// True until a device refused UDP generic segmentation offload (EIO) on
   /// this socket; sends with @c control_message::segment_size then cut the
-  /// datagrams in user space (sendmmsg) at once.
-  bool gso_enabled() const noexcept { return !gso_.disabled; }
+  /// datagrams in user space (sendmmsg) at once. Always false where the
+  /// platform has no GSO (everywhere but Linux): such sends are always cut
+  /// in user space.
+  bool gso_enabled() const noexcept { return gso_.enabled(); }
 
   /// @name Receiving one datagram
   /// @{
@@ -154,7 +156,7 @@ public:
   auto async_receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
       control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, &sender, control, 0),
+    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, &sender, control),
         std::forward<Token>(token));
   }
 
@@ -170,7 +172,7 @@ public:
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers, control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, nullptr, control, 0),
+    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, nullptr, control),
         std::forward<Token>(token));
   }
 
@@ -180,7 +182,7 @@ public:
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
       control_message& control, boost::system::error_code& ec)
   {
-    receive_type<MutableBufferSequence> attempt(buffers, &sender, control, 0);
+    receive_type<MutableBufferSequence> attempt(buffers, &sender, control);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -199,7 +201,7 @@ public:
   template <class MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, control_message& control, boost::system::error_code& ec)
   {
-    receive_type<MutableBufferSequence> attempt(buffers, nullptr, control, 0);
+    receive_type<MutableBufferSequence> attempt(buffers, nullptr, control);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -252,7 +254,7 @@ public:
   auto async_send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control, &gso_),
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control, gso_),
         std::forward<Token>(token));
   }
 
@@ -266,7 +268,7 @@ public:
   template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control, &gso_),
+    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control, gso_),
         std::forward<Token>(token));
   }
 
@@ -275,7 +277,7 @@ public:
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, &destination, control, &gso_);
+    send_type<ConstBufferSequence> attempt(buffers, &destination, control, gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -294,7 +296,7 @@ public:
   template <class ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, nullptr, control, &gso_);
+    send_type<ConstBufferSequence> attempt(buffers, nullptr, control, gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -377,7 +379,7 @@ public:
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_batch(Messages& messages, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_batch_type<Messages>(messages, &gso_), std::forward<Token>(token));
+    return detail::async_run(socket_, send_batch_type<Messages>(messages, gso_), std::forward<Token>(token));
   }
 
   /// Sends a batch, blocking until at least one message went out.
@@ -385,7 +387,7 @@ public:
   template <class Messages>
   std::size_t send_batch(Messages& messages, boost::system::error_code& ec)
   {
-    send_batch_type<Messages> attempt(messages, &gso_);
+    send_batch_type<Messages> attempt(messages, gso_);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -404,7 +406,8 @@ public:
   /// @{
 
   /// Reads one entry of the socket's error queue (needs
-  /// ip4::receive_errors).
+  /// ip4::receive_errors). Linux only: elsewhere it completes with
+  /// @c boost::asio::error::operation_not_supported without a system call.
   ///
   /// @param buffers Receives the start of the datagram that caused the error.
   /// @param destination Set to that datagram's destination.
@@ -421,7 +424,7 @@ public:
   auto async_receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, error_type<MutableBufferSequence>(buffers, &destination, control, MSG_ERRQUEUE),
+    return detail::async_run(socket_, error_type<MutableBufferSequence>(buffers, &destination, control),
         std::forward<Token>(token));
   }
 
@@ -430,7 +433,7 @@ public:
   std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, boost::system::error_code& ec)
   {
-    error_type<MutableBufferSequence> attempt(buffers, &destination, control, MSG_ERRQUEUE);
+    error_type<MutableBufferSequence> attempt(buffers, &destination, control);
     return detail::run_blocking(socket_, attempt, ec);
   }
 
@@ -470,7 +473,7 @@ private:
   template <class Messages>
   struct send_batch_type : detail::send_batch_attempt<message_type<Messages>>
   {
-    send_batch_type(Messages& m, detail::gso_state* gso) noexcept
+    send_batch_type(Messages& m, detail::gso_state& gso) noexcept
       : detail::send_batch_attempt<message_type<Messages>>(std::data(m), std::size(m), gso)
     {
     }

@@ -69,12 +69,18 @@ struct extended_error
 ///
 /// On receive, cmsg_socket first clears every field; afterwards a field is
 /// set exactly when the kernel reported it, which needs the matching socket
-/// option (ip4::receive_packet_info, receive_ttl, receive_tos,
-/// receive_original_destination, receive_errors, udp_gro).
+/// option (ip4::receive_packet_info, receive_destination_address,
+/// receive_interface, receive_ttl, receive_tos,
+/// receive_original_destination, receive_errors, udp_gro,
+/// receive_drop_count).
 ///
 /// On send, the fields marked "tx" become per-datagram control messages
-/// (IP_PKTINFO, IP_TTL, IP_TOS, UDP_SEGMENT) that override the socket's
-/// settings for that datagram only; receive-only fields are ignored.
+/// (IP_PKTINFO, IP_TTL, IP_TOS, UDP_SEGMENT on Linux; IP_SENDSRCADDR or
+/// IP_PKTINFO and IP_TOS on the BSDs) that override the socket's settings
+/// for that datagram only; receive-only fields are ignored. A field the
+/// platform takes no per-datagram value for (a TTL on FreeBSD or macOS, for
+/// example) fails the send with operation_not_supported before anything is
+/// sent; see doc/availability.md.
 /// To reply from the address a request reached, copy @c local (and, if
 /// wanted, @c interface_index) into a fresh control_message rather than
 /// sending the received one back: that would also copy its TTL and TOS.
@@ -113,6 +119,11 @@ struct control_message
   /// the coalesced segments (UDP_GRO).
   std::optional<std::uint16_t> segment_size;
 
+  /// rx: the number of datagrams the kernel dropped on this socket so far
+  /// because its receive buffer was full (SO_RXQ_OVFL, turned on by
+  /// asio_ipv4::receive_drop_count; Linux only).
+  std::optional<std::uint32_t> dropped;
+
   /// Resets every field.
   void clear() noexcept { *this = control_message(); }
 
@@ -121,7 +132,7 @@ struct control_message
     return a.destination == b.destination && a.local == b.local
         && a.interface_index == b.interface_index && a.ttl == b.ttl && a.tos == b.tos
         && a.original_destination == b.original_destination && a.error == b.error
-        && a.segment_size == b.segment_size;
+        && a.segment_size == b.segment_size && a.dropped == b.dropped;
   }
   friend bool operator!=(const control_message& a, const control_message& b) noexcept { return !(a == b); }
 };

@@ -10,23 +10,41 @@
 
 #include <asio_ipv4/detail/socket_option.hpp>
 
-#include <linux/filter.h>
-#include <netinet/udp.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
-#ifndef UDP_SEGMENT
-# define UDP_SEGMENT 103
-#endif
-#ifndef UDP_GRO
-# define UDP_GRO 104
-#endif
-
 namespace asio_ipv4 {
+
+/// One instruction of a classic BPF program.
+///
+/// Laid out as the kernel's struct sock_filter (<linux/filter.h>), so the
+/// BPF_STMT and BPF_JUMP macros of that header fill it with braces:
+/// @code
+/// asio_ipv4::sock_filter ret = BPF_STMT(BPF_RET | BPF_K, 0xffff);
+/// @endcode
+struct sock_filter
+{
+  std::uint16_t code; ///< The operation.
+  std::uint8_t jt;    ///< Jump offset if true.
+  std::uint8_t jf;    ///< Jump offset if false.
+  std::uint32_t k;    ///< The generic field.
+};
+
+namespace detail {
+
+// struct sock_fprog: the program's length and address.
+struct sock_fprog
+{
+  unsigned short len;
+  const asio_ipv4::sock_filter* filter;
+};
+
+// BPF_MAXINSNS of <linux/bpf_common.h>.
+constexpr std::size_t bpf_max_instructions = 4096;
+
+} // namespace detail
 
 /// Socket option attaching a classic BPF program that filters received packets.
 ///
@@ -36,7 +54,11 @@ namespace asio_ipv4 {
 /// the number of bytes to keep, 0 drops the packet. An empty program or one
 /// above BPF_MAXINSNS (4096) instructions makes @c set_option fail with
 /// @c boost::asio::error::invalid_argument; the kernel's verifier rejects
-/// other malformed programs with EINVAL.
+/// other malformed programs with EINVAL. Linux only: elsewhere
+/// @c set_option fails with operation_not_supported.
+///
+/// The instructions are @ref asio_ipv4::sock_filter, laid out as the
+/// kernel's; include <linux/filter.h> for the BPF_STMT and BPF_JUMP macros.
 ///
 /// @par Example
 /// @code
@@ -51,25 +73,30 @@ namespace asio_ipv4 {
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class bpf_filter
+class bpf_filter : detail::option_guard
 {
 public:
   /// Takes ownership of a classic BPF program.
-  explicit bpf_filter(std::vector<sock_filter> program) noexcept : program_(std::move(program)) {}
+  explicit bpf_filter(std::vector<sock_filter> program) noexcept
+    : option_guard(state_of(detail::os::so_attach_filter,
+          !program.empty() && program.size() <= detail::bpf_max_instructions)),
+      program_(std::move(program))
+  {
+  }
 
   /// Returns the program.
   const std::vector<sock_filter>& program() const noexcept { return program_; }
 
   /// True when the program's size is acceptable to the kernel.
-  bool valid() const noexcept { return !program_.empty() && program_.size() <= BPF_MAXINSNS; }
+  bool valid() const noexcept { return !program_.empty() && program_.size() <= detail::bpf_max_instructions; }
 
   /// Returns the level of the option.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return valid() ? SOL_SOCKET : detail::invalid_option_level; }
+  int level(const Protocol&) const noexcept { return level_to_set(detail::os::so_attach_filter.level); }
 
   /// Returns the name of the option.
   template <class Protocol>
-  int name(const Protocol&) const noexcept { return valid() ? SO_ATTACH_FILTER : detail::invalid_option_name; }
+  int name(const Protocol&) const noexcept { return name_to_set(detail::os::so_attach_filter.name); }
 
   /// Returns a pointer to the struct sock_fprog describing the program.
   template <class Protocol>
@@ -77,7 +104,7 @@ public:
   {
     // Built on demand so that copies of the option point at their own program.
     fprog_.len = static_cast<unsigned short>(program_.size());
-    fprog_.filter = const_cast<sock_filter*>(program_.data());
+    fprog_.filter = program_.data();
     return &fprog_;
   }
 
@@ -87,7 +114,7 @@ public:
 
 private:
   std::vector<sock_filter> program_;
-  mutable sock_fprog fprog_{};
+  mutable detail::sock_fprog fprog_{};
 };
 
 /// Socket option removing the socket's BPF filter.
@@ -96,16 +123,19 @@ private:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class detach_bpf_filter
+class detach_bpf_filter : detail::option_guard
 {
 public:
+  /// Constructs the option.
+  detach_bpf_filter() noexcept : option_guard(state_of(detail::os::so_detach_filter, true)) {}
+
   /// Returns the level of the option.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return SOL_SOCKET; }
+  int level(const Protocol&) const noexcept { return level_to_set(detail::os::so_detach_filter.level); }
 
   /// Returns the name of the option.
   template <class Protocol>
-  int name(const Protocol&) const noexcept { return SO_DETACH_FILTER; }
+  int name(const Protocol&) const noexcept { return name_to_set(detail::os::so_detach_filter.name); }
 
   /// Returns a pointer to the (ignored) option data.
   template <class Protocol>
@@ -127,9 +157,12 @@ private:
 /// @c control_message::segment_size. Receive into buffers of at least 64 KiB,
 /// or coalesced data is truncated.
 ///
+/// Linux only: elsewhere @c set_option and @c get_option fail with
+/// operation_not_supported.
+///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class udp_gro : public detail::boolean_option<SOL_UDP, UDP_GRO>
+class udp_gro : public detail::boolean_option<detail::os::udp_gro>
 {
 public:
   using boolean_option::boolean_option;
@@ -143,12 +176,37 @@ public:
 /// UDP_MAX_SEGMENTS segments (128 on current kernels, 64 on older ones)
 /// and the segment must fit the path MTU (EMSGSIZE otherwise). Per-send control: @c control_message::segment_size.
 ///
+/// Linux only: elsewhere @c set_option and @c get_option fail with
+/// operation_not_supported.
+///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class udp_segment : public detail::ranged_option<SOL_UDP, UDP_SEGMENT, 0, 65535>
+class udp_segment : public detail::ranged_option<detail::os::udp_segment, 0, 65535>
 {
 public:
   using ranged_option::ranged_option;
+};
+
+/// Socket option counting the datagrams the kernel dropped on this socket.
+///
+/// Implements the Linux SOL_SOCKET/SO_RXQ_OVFL socket option: each datagram a
+/// cmsg_socket receives then reports in @c control_message::dropped how many
+/// datagrams the socket has dropped so far because its receive buffer was
+/// full (a running 32-bit count; the difference between two receives is what
+/// was lost in between). Linux only: elsewhere @c set_option and
+/// @c get_option fail with operation_not_supported.
+///
+/// @par Example
+/// @code
+/// socket.next_layer().set_option(asio_ipv4::receive_drop_count(true));
+/// @endcode
+///
+/// @par Concepts
+/// GettableSocketOption, SettableSocketOption.
+class receive_drop_count : public detail::boolean_option<detail::os::so_rxq_ovfl>
+{
+public:
+  using boolean_option::boolean_option;
 };
 
 } // namespace asio_ipv4

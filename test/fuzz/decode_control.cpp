@@ -1,4 +1,6 @@
-// libFuzzer target: detail::decode_control on arbitrary bytes.
+// libFuzzer target: detail::decode_control on arbitrary bytes, read with
+// every platform's layout (detail::all_cmsg_layouts: Linux 64/32-bit,
+// FreeBSD, macOS, QNX, Windows).
 //
 // The input is copied into an exactly-sized heap buffer (aligned for
 // cmsghdr by operator new) and, once more, one byte past an aligned start,
@@ -24,14 +26,17 @@ void decode_both_ways(const unsigned char* data, std::size_t size)
   const boost::system::error_code truncated = asio_ipv4::error::control_truncated;
   const boost::system::error_code malformed = asio_ipv4::error::malformed_control;
 
-  asio_ipv4::control_message m;
-  boost::system::error_code ec = asio_ipv4::detail::decode_control(data, size, false, m);
-  if (ec && ec != malformed)
-    __builtin_trap(); // only success or malformed_control without MSG_CTRUNC
+  for (const asio_ipv4::detail::cmsg_layout* layout : asio_ipv4::detail::all_cmsg_layouts)
+  {
+    asio_ipv4::control_message m;
+    boost::system::error_code ec = asio_ipv4::detail::decode_control(*layout, data, size, false, m);
+    if (ec && ec != malformed)
+      __builtin_trap(); // only success or malformed_control without MSG_CTRUNC
 
-  ec = asio_ipv4::detail::decode_control(data, size, true, m);
-  if (ec != truncated)
-    __builtin_trap(); // MSG_CTRUNC is always reported
+    ec = asio_ipv4::detail::decode_control(*layout, data, size, true, m);
+    if (ec != truncated)
+      __builtin_trap(); // MSG_CTRUNC is always reported
+  }
 }
 
 } // namespace

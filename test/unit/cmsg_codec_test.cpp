@@ -103,6 +103,7 @@ std::string describe(const control_message& m)
   else
     s << '-';
   s << " segment_size=" << (m.segment_size ? std::to_string(*m.segment_size) : "-");
+  s << " dropped=" << (m.dropped ? std::to_string(*m.dropped) : "-");
   return s.str();
 }
 
@@ -905,6 +906,36 @@ BOOST_FIXTURE_TEST_CASE(kernel_accepts_encoded_buffer, loopback_pair)
   send_to(sender.fd, to, control, n);
   const received r = receive(receiver.fd, 512);
   check_decode(r.control, expected(7, 0x48));
+}
+
+// Oracle: socket(7) SO_RXQ_OVFL and the datagrams this test counted: a
+// receive buffer of the kernel's minimum overflows under a burst; once
+// drained, the next datagram reports how many the socket dropped. The
+// kernel adds the message only when that count is not 0.
+BOOST_FIXTURE_TEST_CASE(decode_kernel_drop_count, loopback_pair)
+{
+  set_int(receiver.fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+  send_to(sender.fd, to);
+  control_message want = expected(64, 0);
+  check_decode(receive(receiver.fd, 512).control, want); // nothing dropped: no count
+
+  set_int(receiver.fd, SOL_SOCKET, SO_RCVBUF, 1); // the kernel's minimum
+  constexpr int burst = 200;
+  for (int i = 0; i < burst; ++i)
+    send_to(sender.fd, to);
+  int queued = 0;
+  for (;;)
+  {
+    pollfd p{receiver.fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) != 1)
+      break;
+    receive(receiver.fd, 512);
+    ++queued;
+  }
+  BOOST_TEST_REQUIRE(queued < burst, "the burst did not overflow the receive buffer");
+  send_to(sender.fd, to);
+  want.dropped = static_cast<std::uint32_t>(burst - queued);
+  check_decode(receive(receiver.fd, 512).control, want);
 }
 
 // Oracle: with UDP_SEGMENT 4, a 12-byte send arrives as three 4-byte

@@ -63,6 +63,9 @@ static_assert(settable<ip4::receive_ttl> && gettable<ip4::receive_ttl>::value);
 static_assert(settable<ip4::receive_tos> && gettable<ip4::receive_tos>::value);
 static_assert(settable<ip4::receive_original_destination> && gettable<ip4::receive_original_destination>::value);
 static_assert(settable<ip4::receive_errors> && gettable<ip4::receive_errors>::value);
+static_assert(settable<ip4::receive_destination_address> && gettable<ip4::receive_destination_address>::value);
+static_assert(settable<ip4::receive_interface> && gettable<ip4::receive_interface>::value);
+static_assert(settable<asio_ipv4::receive_drop_count> && gettable<asio_ipv4::receive_drop_count>::value);
 static_assert(settable<ip4::icmp_filter> && gettable<ip4::icmp_filter>::value);
 static_assert(settable<asio_ipv4::bpf_filter> && settable<asio_ipv4::detach_bpf_filter>);
 static_assert(settable<asio_ipv4::udp_gro> && gettable<asio_ipv4::udp_gro>::value);
@@ -90,7 +93,9 @@ static_assert(std::is_same_v<decltype(ip4::options::strict_source_route({})), ip
 static_assert(std::is_same_v<decltype(ip4::options::router_alert()), ip4::options>);
 static_assert(std::is_same_v<decltype(std::declval<ip4::icmp_filter&>().pass(ip4::icmp_type::echo_reply)), ip4::icmp_filter&>);
 static_assert(std::is_same_v<decltype(std::declval<const ip4::icmp_filter&>().will_block(ip4::icmp_type::echo_reply)), bool>);
-static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, std::vector<sock_filter>>);
+static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, std::vector<asio_ipv4::sock_filter>>);
+// BPF_STMT / BPF_JUMP brace initialisers fill it.
+static_assert(sizeof(asio_ipv4::sock_filter) == 8);
 
 // Enumerations.
 static_assert(static_cast<int>(ip4::pmtu::do_) == IP_PMTUDISC_DO);
@@ -131,6 +136,7 @@ static_assert(std::is_same_v<decltype(asio_ipv4::control_message().tos), std::op
 static_assert(std::is_same_v<decltype(asio_ipv4::control_message().original_destination), std::optional<udp::endpoint>>);
 static_assert(std::is_same_v<decltype(asio_ipv4::control_message().error), std::optional<asio_ipv4::extended_error>>);
 static_assert(std::is_same_v<decltype(asio_ipv4::control_message().segment_size), std::optional<std::uint16_t>>);
+static_assert(std::is_same_v<decltype(asio_ipv4::control_message().dropped), std::optional<std::uint32_t>>);
 static_assert(std::is_same_v<decltype(asio_ipv4::extended_error().offender), std::optional<address_v4>>);
 
 // cmsg_socket types and completion signatures, for each socket kind.

@@ -25,6 +25,7 @@
 #include <net/if.h>
 #include <linux/icmp.h> // after <net/if.h>: the other order clashes
 #include <netinet/in.h>
+#include <netinet/udp.h> // SOL_UDP, UDP_SEGMENT, UDP_GRO
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -208,9 +209,9 @@ int value_of(const Option& o)
 
 #define ASIO_IPV4_INVALID(...) f(std::string(prefix) + #__VA_ARGS__, __VA_ARGS__)
 
-std::vector<sock_filter> accept_all_program(std::size_t instructions)
+std::vector<asio_ipv4::sock_filter> accept_all_program(std::size_t instructions)
 {
-  return std::vector<sock_filter>(instructions, sock_filter BPF_STMT(BPF_RET | BPF_K, 0xffff));
+  return std::vector<asio_ipv4::sock_filter>(instructions, asio_ipv4::sock_filter BPF_STMT(BPF_RET | BPF_K, 0xffff));
 }
 
 std::vector<address_v4> hops(std::size_t n)
@@ -799,7 +800,7 @@ BOOST_AUTO_TEST_CASE(options_resize)
 
 BOOST_AUTO_TEST_CASE(bpf_filter_data)
 {
-  const std::vector<sock_filter> program{
+  const std::vector<asio_ipv4::sock_filter> program{
       BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4), BPF_STMT(BPF_RET | BPF_K, 0xffff)};
   asio_ipv4::bpf_filter f(program);
   BOOST_TEST(f.valid());
@@ -810,16 +811,16 @@ BOOST_AUTO_TEST_CASE(bpf_filter_data)
   sock_fprog fprog;
   std::memcpy(&fprog, f.data(proto), sizeof(fprog));
   BOOST_TEST(fprog.len == 2u);
-  BOOST_TEST(fprog.filter == f.program().data());
-  BOOST_TEST(bytes_of(fprog.filter, 2 * sizeof(sock_filter))
-          == bytes_of(program.data(), 2 * sizeof(sock_filter)),
+  BOOST_TEST(static_cast<const void*>(fprog.filter) == f.program().data());
+  BOOST_TEST(bytes_of(fprog.filter, 2 * sizeof(asio_ipv4::sock_filter))
+          == bytes_of(program.data(), 2 * sizeof(asio_ipv4::sock_filter)),
       tt::per_element());
 
   // A copy points at its own program.
   asio_ipv4::bpf_filter copy = f;
   std::memcpy(&fprog, copy.data(proto), sizeof(fprog));
-  BOOST_TEST(fprog.filter == copy.program().data());
-  BOOST_TEST(fprog.filter != f.program().data());
+  BOOST_TEST(static_cast<const void*>(fprog.filter) == copy.program().data());
+  BOOST_TEST(static_cast<const void*>(fprog.filter) != f.program().data());
 
   asio_ipv4::bpf_filter longest(accept_all_program(BPF_MAXINSNS));
   BOOST_TEST(longest.valid());
@@ -1038,7 +1039,8 @@ BOOST_FIXTURE_TEST_CASE(invalid_options_leave_the_socket_unchanged, udp_fixture)
   const in_addr lo = in_addr_of("127.0.0.1");
   BOOST_TEST_REQUIRE(::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof(lo)) == 0);
   const auto program = accept_all_program(1);
-  const sock_fprog fprog{1, const_cast<sock_filter*>(program.data())};
+  // asio_ipv4::sock_filter is laid out as struct sock_filter (static_assert in src/linux/).
+  const sock_fprog fprog{1, reinterpret_cast<::sock_filter*>(const_cast<asio_ipv4::sock_filter*>(program.data()))};
   BOOST_TEST_REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) == 0);
 
   auto snapshot = [&] {

@@ -10,7 +10,6 @@
 
 #include <boost/asio/ip/address_v4.hpp>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -19,16 +18,32 @@
 namespace asio_ipv4 {
 namespace detail {
 
+// An in_addr holds the address's four bytes in network order.
 inline in_addr to_in_addr(const boost::asio::ip::address_v4& a) noexcept
 {
   in_addr r;
-  r.s_addr = htonl(a.to_uint());
+  const auto bytes = a.to_bytes();
+  std::memcpy(&r, bytes.data(), 4);
   return r;
 }
 
 inline boost::asio::ip::address_v4 to_address_v4(const in_addr& a) noexcept
 {
-  return boost::asio::ip::address_v4(ntohl(a.s_addr));
+  boost::asio::ip::address_v4::bytes_type bytes;
+  std::memcpy(bytes.data(), &a, 4);
+  return boost::asio::ip::address_v4(bytes);
+}
+
+// The BSDs' sockaddr_in starts with a length byte; Linux's has none.
+template <class Sockaddr>
+auto set_length(Sockaddr& s, int) noexcept -> decltype(s.sin_len = 0, void())
+{
+  s.sin_len = sizeof(Sockaddr);
+}
+
+template <class Sockaddr>
+void set_length(Sockaddr&, long) noexcept
+{
 }
 
 // Writes an AF_INET sockaddr (port 0) into storage, field by field.
@@ -37,6 +52,7 @@ inline void to_sockaddr(const boost::asio::ip::address_v4& a, sockaddr_storage& 
   std::memset(&storage, 0, sizeof(storage));
   sockaddr_in sin;
   std::memset(&sin, 0, sizeof(sin));
+  set_length(sin, 0);
   sin.sin_family = AF_INET;
   sin.sin_addr = to_in_addr(a);
   std::memcpy(&storage, &sin, sizeof(sin));

@@ -9,62 +9,68 @@
 #define ASIO_IPV4_DETAIL_CMSG_CODEC_HPP
 
 #include <asio_ipv4/control_message.hpp>
+#include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/platform.hpp>
 
 #include <boost/system/error_code.hpp>
 
-#include <linux/errqueue.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cstddef>
-#include <cstdint>
 
 namespace asio_ipv4 {
 namespace detail {
 
-// The pure half of cmsg_socket: control buffers to control_message and back.
-// No sockets here, so every byte can be tested.
+// The pure half of cmsg_socket: control buffers to control_message and back,
+// for any platform's layout. No sockets here, so every byte can be tested.
 
-// Room for every control message this library decodes, each at most once:
-// IP_PKTINFO, IP_TTL, IP_TOS, IP_ORIGDSTADDR, IP_RECVERR (with its offender
-// address) and UDP_GRO.
-constexpr std::size_t decoded_control_space = CMSG_SPACE(sizeof(in_pktinfo))
-    + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(std::uint8_t)) + CMSG_SPACE(sizeof(sockaddr_in))
-    + CMSG_SPACE(sizeof(sock_extended_err) + sizeof(sockaddr_in)) + CMSG_SPACE(sizeof(int));
+// A receive's control buffer: one of each message the host decodes, plus
+// room for messages other options may add that we skip (SO_TIMESTAMP*,
+// IP_RECVOPTS with 40 bytes of options...), so that enabling one of them
+// does not truncate ours.
+constexpr std::size_t receive_control_space = decoded_space(os::host_cmsg_layout) + 160;
 
-// A receive's control buffer: the above plus room for messages other options
-// may add that we skip (SO_TIMESTAMP*, SO_RXQ_OVFL, IP_RECVOPTS with 40 bytes
-// of options...), so that enabling one of them does not truncate ours.
-constexpr std::size_t receive_control_space = decoded_control_space + 160;
-
-// A send's control buffer: IP_PKTINFO, IP_TTL, IP_TOS (as ints) and
-// UDP_SEGMENT (a u16).
-constexpr std::size_t send_control_space = CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(int))
-    + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(std::uint16_t));
+// A send's control buffer: every message a send may carry.
+constexpr std::size_t send_control_space = encoded_space(os::host_cmsg_layout);
 
 // Control buffers live on the stack of each attempt, aligned for cmsghdr.
 template <std::size_t N>
-struct alignas(cmsghdr) control_buffer
+struct alignas(8) control_buffer
 {
   unsigned char bytes[N];
 };
 
-// Decodes `size` bytes of control messages into `out` (cleared first).
-// `truncated` is the MSG_CTRUNC flag of the receive. Returns
-// error::control_truncated when the kernel cut the buffer (what fit is
-// decoded), error::malformed_control when a length is inconsistent (the
-// messages before the bad one stay decoded); never reads outside
-// [data, data + size).
-boost::system::error_code decode_control(
-    const void* data, std::size_t size, bool truncated, control_message& out) noexcept;
+// Decodes `size` bytes of control messages laid out as `layout` into `out`
+// (cleared first). `truncated` is the MSG_CTRUNC flag of the receive.
+// Returns error::control_truncated when the kernel cut the buffer (what fit
+// is decoded), error::malformed_control when a length is inconsistent or a
+// known message carries a value its type cannot hold (the messages before
+// the bad one stay decoded); never reads outside [data, data + size), whose
+// alignment does not matter.
+boost::system::error_code decode_control(const cmsg_layout& layout, const void* data, std::size_t size,
+    bool truncated, control_message& out) noexcept;
 
-// Encodes the transmit fields of `in` (local / interface_index as
-// IP_PKTINFO, ttl, tos, segment_size) into `data`; returns the bytes used
-// (0: nothing to send). Fails with invalid_argument for a TTL of 0 or an
-// interface index above INT_MAX, and with error::message_too_long when
-// `capacity` is too small.
-std::size_t encode_control(const control_message& in, void* data, std::size_t capacity,
-    boost::system::error_code& ec) noexcept;
+// Encodes the transmit fields of `in` (local, interface_index, ttl, tos,
+// segment_size) as `layout` sends them into `data`; returns the bytes used
+// (0: nothing to send). Fails, writing nothing, with invalid_argument for a
+// TTL of 0 or an interface index the layout's field cannot hold; with
+// operation_not_supported for a field the platform takes no per-datagram
+// value for (for example a TTL on FreeBSD or macOS, a TOS with DSCP bits on
+// Windows, an interface and a source address together on macOS); with
+// error::message_too_long when `capacity` is too small.
+std::size_t encode_control(const cmsg_layout& layout, const control_message& in, void* data,
+    std::size_t capacity, boost::system::error_code& ec) noexcept;
+
+// The host's layout.
+inline boost::system::error_code decode_control(
+    const void* data, std::size_t size, bool truncated, control_message& out) noexcept
+{
+  return decode_control(os::host_cmsg_layout, data, size, truncated, out);
+}
+
+inline std::size_t encode_control(const control_message& in, void* data, std::size_t capacity,
+    boost::system::error_code& ec) noexcept
+{
+  return encode_control(os::host_cmsg_layout, in, data, capacity, ec);
+}
 
 } // namespace detail
 } // namespace asio_ipv4

@@ -10,6 +10,7 @@
 
 #include <asio_ipv4/control_message.hpp>
 #include <asio_ipv4/detail/cmsg_codec.hpp>
+#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/detail/segmented_send.hpp>
 #include <asio_ipv4/detail/syscall.hpp>
 #include <asio_ipv4/error.hpp>
@@ -23,7 +24,6 @@
 #include <sys/uio.h>
 
 #include <cstddef>
-#include <cstring>
 #include <iterator>
 #include <type_traits>
 
@@ -61,61 +61,133 @@ std::size_t to_iovec(const Buffers& buffers, iovec (&iov)[max_iov], boost::syste
   return n;
 }
 
-// Starts a msghdr for one datagram: its buffers, and its name if any.
-template <class Buffers>
-void start_msghdr(msghdr& m, const Buffers& buffers, iovec (&iov)[max_iov], const void* name,
-    std::size_t name_size, boost::system::error_code& ec) noexcept
+// One buffer as an iovec.
+template <class Buffer>
+iovec to_iovec(const Buffer& b) noexcept
 {
-  std::memset(&m, 0, sizeof(m));
-  m.msg_iovlen = to_iovec(buffers, iov, ec);
-  m.msg_iov = iov;
-  m.msg_name = const_cast<void*>(name);
-  m.msg_namelen = static_cast<socklen_t>(name ? name_size : 0);
+  iovec v;
+  v.iov_base = const_cast<void*>(static_cast<const void*>(b.data()));
+  v.iov_len = b.size();
+  return v;
 }
 
-inline void set_name(msghdr& m, const void* name, std::size_t size) noexcept
+inline std::size_t total_size(const iovec* iov, std::size_t count) noexcept
 {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    n += iov[i].iov_len;
+  return n;
+}
+
+// The one msghdr builder: buffers, name (none when `name` is null) and
+// control buffer (none when `control_size` is 0); every other field zero.
+inline void fill_msghdr(msghdr& m, iovec* iov, std::size_t iov_count, const void* name, std::size_t name_size,
+    void* control, std::size_t control_size) noexcept
+{
+  m = msghdr();
   m.msg_name = const_cast<void*>(name);
-  m.msg_namelen = static_cast<socklen_t>(size);
+  m.msg_namelen = static_cast<socklen_t>(name ? name_size : 0);
+  m.msg_iov = iov;
+  m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(iov_count);
+  m.msg_control = control_size ? control : nullptr;
+  m.msg_controllen = static_cast<decltype(m.msg_controllen)>(control_size);
+}
+
+// A batch slot's destination: none (the connected peer) when left default.
+template <class Endpoint>
+const void* name_of(const Endpoint& e) noexcept
+{
+  return e != Endpoint() ? e.data() : nullptr;
 }
 
 // After a successful receive: decode the control data and report truncation.
 // Data truncation (message_size) wins over control truncation.
 inline boost::system::error_code finish_receive(const msghdr& m, control_message& control) noexcept
 {
-  boost::system::error_code ec = decode_control(
-      m.msg_control, m.msg_control ? m.msg_controllen : 0, (m.msg_flags & MSG_CTRUNC) != 0, control);
+  boost::system::error_code ec = decode_control(m.msg_control,
+      m.msg_control ? static_cast<std::size_t>(m.msg_controllen) : 0, (m.msg_flags & MSG_CTRUNC) != 0, control);
   if (m.msg_flags & MSG_TRUNC)
     ec = boost::asio::error::message_size;
   return ec;
 }
 
+// Encodes `control` for a send; without its segment size when the datagrams
+// are cut in user space (`split`) or the platform has no GSO.
+inline std::size_t encode_for_send(const control_message& control, bool split,
+    control_buffer<send_control_space>& cbuf, boost::system::error_code& ec) noexcept
+{
+  if (!control.segment_size || gso_state::encodes_segment(control, split))
+    return encode_control(control, cbuf.bytes, sizeof(cbuf.bytes), ec);
+  control_message without = control;
+  without.segment_size.reset();
+  return encode_control(without, cbuf.bytes, sizeof(cbuf.bytes), ec);
+}
+
+// One datagram out with its control messages (sendmsg); with a segment size
+// GSO must do in user space (gso_state decides) the same bytes go out as
+// separate datagrams. `split` and `offset` carry a user-space split across
+// waits (would_block). Returns the bytes sent.
+inline std::size_t send_datagram(int fd, iovec* iov, std::size_t iov_count, const void* name, std::size_t name_size,
+    const control_message& control, gso_state& gso, bool& split, std::size_t& offset,
+    boost::system::error_code& ec) noexcept
+{
+  const std::size_t payload = total_size(iov, iov_count);
+  control_buffer<send_control_space> cbuf;
+  msghdr m;
+  for (;;)
+  {
+    split = gso.must_split(control, payload, split);
+    const std::size_t control_size = encode_for_send(control, split, cbuf, ec);
+    if (ec)
+      return 0;
+    fill_msghdr(m, iov, iov_count, name, name_size, cbuf.bytes, control_size);
+    if (split)
+    {
+      send_segmented(fd, m, *control.segment_size, offset, ec);
+      return offset;
+    }
+    auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, os::send_flags); });
+    if (!ec)
+      return static_cast<std::size_t>(r);
+    if (!gso.refused(control, payload, ec))
+      return 0;
+    split = true; // and send the same bytes again, cut
+  }
+}
+
 // One datagram in, with its control messages: recvmsg. Also reads the error
-// queue (MSG_ERRQUEUE), where the name is the offending datagram's
-// destination.
+// queue (Wait = wait_error), where the name is the offending datagram's
+// destination; a platform without one fails before any system call.
 template <class MutableBuffers, class Endpoint, boost::asio::socket_base::wait_type Wait>
 class receive_attempt
 {
 public:
   static constexpr boost::asio::socket_base::wait_type wait = Wait;
 
-  receive_attempt(const MutableBuffers& buffers, Endpoint* sender, control_message& control, int flags) noexcept
-    : buffers_(buffers), sender_(sender), control_(&control), flags_(flags)
+  receive_attempt(const MutableBuffers& buffers, Endpoint* sender, control_message& control) noexcept
+    : buffers_(buffers), sender_(sender), control_(&control)
   {
     control.clear();
   }
 
   std::size_t perform(int fd, boost::system::error_code& ec)
   {
+    constexpr bool error_queue = Wait == boost::asio::socket_base::wait_error;
+    if (error_queue && !os::has_error_queue)
+    {
+      ec = boost::asio::error::operation_not_supported;
+      return 0;
+    }
     iovec iov[max_iov];
-    msghdr m;
-    start_msghdr(m, buffers_, iov, sender_ ? sender_->data() : nullptr, sender_ ? sender_->capacity() : 0, ec);
+    const std::size_t n = to_iovec(buffers_, iov, ec);
     if (ec)
       return 0;
     control_buffer<receive_control_space> cbuf;
-    m.msg_control = cbuf.bytes;
-    m.msg_controllen = sizeof(cbuf.bytes);
-    auto r = checked_syscall(ec, [&] { return ::recvmsg(fd, &m, flags_ | MSG_DONTWAIT); });
+    msghdr m;
+    fill_msghdr(m, iov, n, sender_ ? sender_->data() : nullptr, sender_ ? sender_->capacity() : 0, cbuf.bytes,
+        sizeof(cbuf.bytes));
+    auto r = checked_syscall(
+        ec, [&] { return ::recvmsg(fd, &m, os::receive_flags | (error_queue ? os::error_queue_flag : 0)); });
     if (ec)
       return 0;
     if (sender_)
@@ -125,46 +197,16 @@ public:
   }
 
   // A receive takes a whole datagram or nothing: never part-way.
+  std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
 
 private:
   MutableBuffers buffers_;
   Endpoint* sender_;
   control_message* control_;
-  int flags_;
 };
 
-// Encodes `control` for a send; when `split` is true, without its segment
-// size (the datagrams are cut in user space instead).
-inline std::size_t encode_for_send(const control_message& control, bool split,
-    control_buffer<send_control_space>& cbuf, boost::system::error_code& ec) noexcept
-{
-  if (!split || !control.segment_size)
-    return encode_control(control, cbuf.bytes, sizeof(cbuf.bytes), ec);
-  control_message without = control;
-  without.segment_size.reset();
-  return encode_control(without, cbuf.bytes, sizeof(cbuf.bytes), ec);
-}
-
-inline std::size_t payload_size(const msghdr& m) noexcept
-{
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < m.msg_iovlen; ++i)
-    n += m.msg_iov[i].iov_len;
-  return n;
-}
-
-// True when a send of `m` asks for GSO that should be done in user space:
-// the socket stopped trying GSO, or this send already fell back.
-inline bool needs_split(const control_message& control, const msghdr& m, const gso_state* gso, bool splitting) noexcept
-{
-  return control.segment_size && *control.segment_size != 0 && (splitting || (gso && gso->disabled))
-      && payload_size(m) > *control.segment_size;
-}
-
-// One datagram out, with per-datagram control messages: sendmsg. With a GSO
-// segment size the kernel refuses (EIO, EINVAL) the same bytes go out as
-// separate datagrams; EIO also turns GSO off for the socket.
+// One datagram out, with per-datagram control messages (send_datagram).
 template <class ConstBuffers, class Endpoint>
 class send_attempt
 {
@@ -172,46 +214,24 @@ public:
   static constexpr boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_write;
 
   send_attempt(const ConstBuffers& buffers, const Endpoint* destination, const control_message& control,
-      gso_state* gso = nullptr) noexcept
-    : buffers_(buffers), destination_(destination), control_(&control), gso_(gso)
+      gso_state& gso) noexcept
+    : buffers_(buffers), destination_(destination), control_(&control), gso_(&gso)
   {
   }
 
-  // Returns the bytes sent; while a user-space split is under way, the bytes
-  // sent so far (also with would_block).
   std::size_t perform(int fd, boost::system::error_code& ec)
   {
     iovec iov[max_iov];
-    msghdr m;
-    start_msghdr(m, buffers_, iov, destination_ ? destination_->data() : nullptr,
-        destination_ ? destination_->size() : 0, ec);
+    const std::size_t n = to_iovec(buffers_, iov, ec);
     if (ec)
       return 0;
-    control_buffer<send_control_space> cbuf;
-    for (;;)
-    {
-      const bool split = needs_split(*control_, m, gso_, splitting_);
-      m.msg_controllen = encode_for_send(*control_, split, cbuf, ec);
-      if (ec)
-        return 0;
-      m.msg_control = m.msg_controllen ? cbuf.bytes : nullptr;
-      if (split)
-      {
-        send_segmented(fd, m, *control_->segment_size, offset_, ec);
-        return offset_;
-      }
-      auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL); });
-      if (!ec)
-        return static_cast<std::size_t>(r);
-      if (!control_->segment_size || !gso_refused(ec) || payload_size(m) <= *control_->segment_size)
-        return 0;
-      if (gso_ && ec.value() == EIO)
-        gso_->disabled = true;
-      splitting_ = true; // and send the same bytes again, split
-    }
+    return send_datagram(fd, iov, n, destination_ ? destination_->data() : nullptr,
+        destination_ ? destination_->size() : 0, *control_, *gso_, split_, offset_, ec);
   }
 
-  // True once a user-space split sent some of the datagrams.
+  // The bytes a user-space split sent so far; once some went out, only
+  // terminal cancellation can stop it.
+  std::size_t progress() const noexcept { return offset_; }
   bool started() const noexcept { return offset_ != 0; }
 
 private:
@@ -219,23 +239,24 @@ private:
   const Endpoint* destination_;
   const control_message* control_;
   gso_state* gso_;
-  bool splitting_ = false;
+  bool split_ = false;
   std::size_t offset_ = 0;
 };
 
 // Sends the messages of a batch, in chunks of max_batch_chunk per sendmmsg.
 // Stops at the first message the kernel did not take; the error that
-// stopped it is reported with the count. A message whose GSO must be done in
-// user space is sent on its own and always finished before the batch
-// completes (its progress survives waits), so nothing is sent twice.
+// stopped it is reported with the count. A message with a GSO segment size
+// goes out on its own (send_datagram, which may cut it in user space) and is
+// always finished before the batch completes (its progress survives waits),
+// so nothing is sent twice.
 template <class Message>
 class send_batch_attempt
 {
 public:
   static constexpr boost::asio::socket_base::wait_type wait = boost::asio::socket_base::wait_write;
 
-  send_batch_attempt(Message* messages, std::size_t count, gso_state* gso = nullptr) noexcept
-    : messages_(messages), count_(count), gso_(gso)
+  send_batch_attempt(Message* messages, std::size_t count, gso_state& gso) noexcept
+    : messages_(messages), count_(count), gso_(&gso)
   {
     for (std::size_t i = 0; i < count; ++i)
     {
@@ -250,13 +271,13 @@ public:
     while (done_ < count_)
     {
       std::size_t before = done_;
-      if (splitting_)
-        split_current(fd, ec);
+      if (segmented(messages_[done_]))
+        send_alone(fd, ec);
       else
         chunk(fd, ec);
       if (ec)
       {
-        if (ec == boost::asio::error::would_block && (splitting_ || done_ == 0))
+        if (ec == boost::asio::error::would_block && (split_ || done_ == 0))
           return done_; // wait for room, then go on
         if (ec == boost::asio::error::would_block)
           ec = {}; // partial: the caller resends the rest
@@ -264,7 +285,7 @@ public:
           messages_[done_].error = ec;
         return done_;
       }
-      if (done_ == before && !splitting_)
+      if (done_ == before)
         break;
       // A short count without an error: ask again, which either sends more
       // or reports the error that stopped the kernel.
@@ -272,63 +293,48 @@ public:
     return done_;
   }
 
+  std::size_t progress() const noexcept { return done_; }
+
   // True once any message, or any datagram of a split message, went out.
-  bool started() const noexcept
-  {
-    return done_ != 0 || (splitting_ && messages_[done_].bytes != 0);
-  }
+  bool started() const noexcept { return done_ != 0 || (split_ && messages_[done_].bytes != 0); }
 
 private:
-  void split_current(int fd, boost::system::error_code& ec)
+  // A message GSO cuts into several datagrams.
+  static bool segmented(const Message& m) noexcept
+  {
+    return m.control.segment_size && *m.control.segment_size != 0 && m.buffer.size() > *m.control.segment_size;
+  }
+
+  void send_alone(int fd, boost::system::error_code& ec)
   {
     Message& msg = messages_[done_];
-    iovec iov{const_cast<void*>(static_cast<const void*>(msg.buffer.data())), msg.buffer.size()};
-    msghdr m;
-    std::memset(&m, 0, sizeof(m));
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    if (msg.endpoint != decltype(msg.endpoint)())
-      set_name(m, msg.endpoint.data(), msg.endpoint.size());
-    control_buffer<send_control_space> cbuf;
-    m.msg_controllen = encode_for_send(msg.control, true, cbuf, ec);
+    iovec iov = to_iovec(msg.buffer);
+    std::size_t offset = msg.bytes;
+    std::size_t n = send_datagram(fd, &iov, 1, name_of(msg.endpoint), msg.endpoint.size(), msg.control, *gso_,
+        split_, offset, ec);
+    msg.bytes = split_ ? offset : n;
     if (ec)
       return;
-    m.msg_control = m.msg_controllen ? cbuf.bytes : nullptr;
-    send_segmented(fd, m, *msg.control.segment_size, msg.bytes, ec);
-    if (ec)
-      return;
-    splitting_ = false;
+    split_ = false;
     ++done_;
   }
 
   void chunk(int fd, boost::system::error_code& ec)
   {
-    mmsghdr hdrs[max_batch_chunk];
+    os::multi_message hdrs[max_batch_chunk];
     iovec iov[max_batch_chunk];
     control_buffer<send_control_space> cbufs[max_batch_chunk];
     std::size_t n = count_ - done_ < max_batch_chunk ? count_ - done_ : max_batch_chunk;
     Message* msgs = messages_ + done_;
-    std::memset(hdrs, 0, sizeof(hdrs[0]) * n);
     for (std::size_t i = 0; i < n; ++i)
     {
       Message& msg = msgs[i];
-      iov[i].iov_base = const_cast<void*>(static_cast<const void*>(msg.buffer.data()));
-      iov[i].iov_len = msg.buffer.size();
-      msghdr& m = hdrs[i].msg_hdr;
-      m.msg_iov = &iov[i];
-      m.msg_iovlen = 1;
-      if (needs_split(msg.control, m, gso_, false))
+      if (i != 0 && segmented(msg))
       {
-        // Sent on its own, after what comes before it.
-        if (i == 0)
-        {
-          splitting_ = true;
-          return split_current(fd, ec);
-        }
-        n = i;
+        n = i; // sent on its own, after what comes before it
         break;
       }
-      m.msg_controllen = encode_control(msg.control, cbufs[i].bytes, sizeof(cbufs[i].bytes), ec);
+      const std::size_t control_size = encode_for_send(msg.control, false, cbufs[i], ec);
       if (ec)
       {
         // Send what comes before the bad message; report it when it is first.
@@ -338,30 +344,16 @@ private:
         ec = {};
         break;
       }
-      m.msg_control = m.msg_controllen ? cbufs[i].bytes : nullptr;
-      if (msg.endpoint != decltype(msg.endpoint)())
-        set_name(m, msg.endpoint.data(), msg.endpoint.size());
+      iov[i] = to_iovec(msg.buffer);
+      fill_msghdr(hdrs[i].msg_hdr, &iov[i], 1, name_of(msg.endpoint), msg.endpoint.size(), cbufs[i].bytes,
+          control_size);
+      hdrs[i].msg_len = 0;
     }
-    auto r = checked_syscall(ec, [&] {
-      return ::sendmmsg(fd, hdrs, static_cast<unsigned>(n), MSG_DONTWAIT | MSG_NOSIGNAL);
-    });
+    auto r = checked_syscall(ec, [&] { return os::send_messages(fd, hdrs, static_cast<unsigned>(n), os::send_flags); });
     if (ec)
-    {
-      // The first message of the chunk failed. A refused GSO is retried as
-      // separate datagrams.
-      Message& first = msgs[0];
-      if (first.control.segment_size && gso_refused(ec) && first.buffer.size() > *first.control.segment_size)
-      {
-        if (gso_ && ec.value() == EIO)
-          gso_->disabled = true;
-        splitting_ = true;
-        ec = {};
-        split_current(fd, ec);
-      }
-      return;
-    }
+      return; // the first message of the chunk failed
     for (int i = 0; i < r; ++i)
-      msgs[i].bytes = hdrs[i].msg_len;
+      msgs[i].bytes = static_cast<std::size_t>(hdrs[i].msg_len);
     done_ += static_cast<std::size_t>(r);
   }
 
@@ -369,10 +361,11 @@ private:
   std::size_t count_;
   gso_state* gso_;
   std::size_t done_ = 0;
-  bool splitting_ = false;
+  bool split_ = false;
 };
 
-// Many datagrams in: recvmmsg, in chunks of max_batch_chunk messages.
+// Many datagrams in: recvmmsg (or its loop), in chunks of max_batch_chunk
+// messages.
 template <class Message>
 class receive_batch_attempt
 {
@@ -405,40 +398,33 @@ public:
   }
 
   // A batch receive completes as soon as it took anything.
+  std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
 
 private:
   static std::size_t chunk(int fd, Message* msgs, std::size_t n, boost::system::error_code& ec)
   {
-    mmsghdr hdrs[max_batch_chunk];
+    os::multi_message hdrs[max_batch_chunk];
     iovec iov[max_batch_chunk];
     control_buffer<receive_control_space> cbufs[max_batch_chunk];
     for (std::size_t i = 0; i < n; ++i)
     {
-      Message& msg = msgs[i];
-      iov[i].iov_base = msg.buffer.data();
-      iov[i].iov_len = msg.buffer.size();
       // Every field set afresh for each call (the kernel rewrites the
-      // lengths); no memset of the whole array on this hot path.
-      msghdr& m = hdrs[i].msg_hdr;
-      m.msg_name = msg.endpoint.data();
-      m.msg_namelen = static_cast<socklen_t>(msg.endpoint.capacity());
-      m.msg_iov = &iov[i];
-      m.msg_iovlen = 1;
-      m.msg_control = cbufs[i].bytes;
-      m.msg_controllen = sizeof(cbufs[i].bytes);
-      m.msg_flags = 0;
+      // lengths).
+      Message& msg = msgs[i];
+      iov[i] = to_iovec(msg.buffer);
+      fill_msghdr(hdrs[i].msg_hdr, &iov[i], 1, msg.endpoint.data(), msg.endpoint.capacity(), cbufs[i].bytes,
+          sizeof(cbufs[i].bytes));
       hdrs[i].msg_len = 0;
     }
-    auto r = checked_syscall(ec, [&] {
-      return ::recvmmsg(fd, hdrs, static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
-    });
+    auto r = checked_syscall(
+        ec, [&] { return os::receive_messages(fd, hdrs, static_cast<unsigned>(n), os::receive_flags); });
     std::size_t got = ec ? 0 : static_cast<std::size_t>(r);
     for (std::size_t i = 0; i < got; ++i)
     {
       Message& msg = msgs[i];
       msg.endpoint.resize(hdrs[i].msg_hdr.msg_namelen);
-      msg.bytes = hdrs[i].msg_len;
+      msg.bytes = static_cast<std::size_t>(hdrs[i].msg_len);
       msg.error = finish_receive(hdrs[i].msg_hdr, msg.control); // clears control first
     }
     // Slots that got nothing say so.

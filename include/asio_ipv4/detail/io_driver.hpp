@@ -20,12 +20,9 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
 
-#include <sys/epoll.h>
-#include <unistd.h>
+#include <asio_ipv4/detail/platform.hpp>
 
-#include <cerrno>
 #include <cstddef>
-#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -35,16 +32,18 @@ namespace detail {
 // Every cmsg_socket operation is an "attempt": an object with
 //   static constexpr boost::asio::socket_base::wait_type wait;
 //   std::size_t perform(int fd, boost::system::error_code& ec);
+//   std::size_t progress() const noexcept;
 //   bool started() const noexcept;
 // perform() builds its msghdr and control buffers on its own stack, makes one
 // non-blocking system call (through checked_syscall) and decodes the result.
 // ec == would_block means "not ready": the drivers below wait for `wait`
-// readiness and call perform() again. The count returned with would_block is
-// the progress so far (while a GSO send is split in user space), reported
-// if the wait fails. started() says whether anything irreversible happened
-// (datagrams of a split send went out, even while the count is still 0 for a
-// batch): from then on only terminal cancellation is honoured. Nothing else
-// differs between receive, send, batch and error-queue operations.
+// readiness and call perform() again. progress() is what the attempt already
+// did (the bytes of a GSO send cut in user space, the messages of a batch),
+// reported if the operation ends while waiting. started() says whether
+// anything irreversible happened (datagrams of a split send went out, even
+// while a batch's count is still 0): from then on only terminal cancellation
+// is honoured. Nothing else differs between receive, send, batch and
+// error-queue operations.
 
 // A readiness wait can report a socket ready while the attempt still finds
 // nothing: poll(2) and Asio's waits (which re-arm epoll) report POLLERR for as
@@ -52,62 +51,8 @@ namespace detail {
 // pending, so a receive on a socket with an unread error-queue entry would
 // wake, find no datagram, wait and wake again at once: a busy loop until a
 // datagram arrives. After such a spurious wakeup the drivers wait for the
-// next change instead of the current state.
-
-// Blocking: an edge-triggered epoll instance of its own reports the current
-// state once (at registration) and afterwards only new events.
-class edge_waiter
-{
-public:
-  edge_waiter() = default;
-  edge_waiter(const edge_waiter&) = delete;
-  edge_waiter& operator=(const edge_waiter&) = delete;
-  ~edge_waiter()
-  {
-    if (epoll_fd_ >= 0)
-      ::close(epoll_fd_);
-  }
-
-  void wait(int fd, boost::asio::socket_base::wait_type type, boost::system::error_code& ec) noexcept
-  {
-    if (epoll_fd_ < 0)
-    {
-      epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-      if (epoll_fd_ < 0)
-        return fail(ec);
-      epoll_event event{};
-      event.events = events_of(type) | EPOLLET;
-      if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0)
-        return fail(ec);
-    }
-    epoll_event ready{};
-    while (::epoll_wait(epoll_fd_, &ready, 1, -1) < 0)
-      if (errno != EINTR)
-        return fail(ec);
-    ec = {};
-  }
-
-private:
-  static std::uint32_t events_of(boost::asio::socket_base::wait_type type) noexcept
-  {
-    switch (type)
-    {
-    case boost::asio::socket_base::wait_read:
-      return EPOLLIN;
-    case boost::asio::socket_base::wait_write:
-      return EPOLLOUT;
-    default:
-      return EPOLLPRI;
-    }
-  }
-
-  static void fail(boost::system::error_code& ec) noexcept
-  {
-    ec = boost::system::error_code(errno, boost::asio::error::get_system_category());
-  }
-
-  int epoll_fd_ = -1;
-};
+// next change instead of the current state (os::readiness_waiter: on Linux an
+// edge-triggered epoll instance of its own, detail/linux/edge_waiter.hpp).
 
 // Blocking driver.
 template <class Socket, class Attempt>
@@ -118,16 +63,18 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
     return n; // the common case under load: no waiting state at all
   socket.wait(Attempt::wait, ec);
   if (ec)
-    return n; // what a split send already sent, usually 0
-  edge_waiter after_spurious_wakeup;
+    return attempt.progress(); // what a split send already sent, usually 0
+  os::readiness_waiter after_spurious_wakeup;
   for (;;)
   {
     n = attempt.perform(socket.native_handle(), ec);
-    if (ec != boost::asio::error::would_block || socket.non_blocking())
-      return n; // a non-blocking socket reports would_block, never waits
+    if (ec != boost::asio::error::would_block)
+      return n;
+    if (socket.non_blocking())
+      return attempt.progress(); // a non-blocking socket reports would_block, never waits
     after_spurious_wakeup.wait(socket.native_handle(), Attempt::wait, ec);
     if (ec)
-      return n;
+      return attempt.progress();
   }
 }
 
@@ -140,7 +87,7 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
 // one post. Otherwise io_op, an async_compose operation, waits for readiness
 // and tries again; a cancellation that arrives before a datagram was
 // consumed completes with operation_aborted and leaves the datagram queued.
-// After a spurious wakeup (see edge_waiter) a receive waits with a zero-byte
+// After a spurious wakeup (see above) a receive waits with a zero-byte
 // MSG_PEEK receive instead: Asio keeps such an operation queued until the
 // socket's state changes, where async_wait would re-arm and complete at
 // once. The peek consumes no datagram; a pending socket error completes it,
@@ -149,19 +96,15 @@ template <class Socket, class Attempt>
 class io_op
 {
 public:
-  // `progress`: what the initiating attempt already did (a split GSO send).
-  io_op(Socket& socket, Attempt attempt, std::size_t progress)
-    : socket_(socket), attempt_(std::move(attempt)), n_(progress)
-  {
-  }
+  io_op(Socket& socket, Attempt attempt) : socket_(socket), attempt_(std::move(attempt)) {}
 
   template <class Self>
   void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0)
   {
-    if (!started_)
+    if (!waiting_)
     {
       // Nothing was consumed, so every cancellation type is safe to honour.
-      started_ = true;
+      waiting_ = true;
       self.reset_cancellation_state(boost::asio::enable_total_cancellation());
       return wait(self);
     }
@@ -172,15 +115,15 @@ public:
     if (!ec && self.cancelled() != boost::asio::cancellation_type::none)
       ec = boost::asio::error::operation_aborted;
     if (ec)
-      return self.complete(ec, n_); // n_: what a split send already sent
+      return self.complete(ec, attempt_.progress()); // what a split send already sent
     boost::system::error_code result;
-    n_ = attempt_.perform(socket_.native_handle(), result);
+    const std::size_t n = attempt_.perform(socket_.native_handle(), result);
     if (result == boost::asio::error::would_block)
     {
       spurious_ = true;
       return wait(self);
     }
-    self.complete(result, n_);
+    self.complete(result, n);
   }
 
 private:
@@ -202,9 +145,8 @@ private:
 
   Socket& socket_;
   Attempt attempt_;
-  std::size_t n_;
-  bool started_ = false;
-  bool spurious_ = false;
+  bool waiting_ = false;  // the first wait was started
+  bool spurious_ = false; // a wakeup found the socket not ready
 };
 
 // Posts a finished result to the handler. Through the concrete io_context
@@ -241,7 +183,7 @@ public:
     if (ec != boost::asio::error::would_block)
       return post_result(socket_->get_executor(), boost::asio::append(std::forward<Handler>(handler), ec, n));
     boost::asio::async_compose<Handler, void(boost::system::error_code, std::size_t)>(
-        io_op<Socket, Attempt>(*socket_, std::move(attempt), n), handler, *socket_);
+        io_op<Socket, Attempt>(*socket_, std::move(attempt)), handler, *socket_);
   }
 
 private:

@@ -8,6 +8,8 @@
 #ifndef ASIO_IPV4_DETAIL_SOCKET_OPTION_HPP
 #define ASIO_IPV4_DETAIL_SOCKET_OPTION_HPP
 
+#include <asio_ipv4/detail/platform.hpp>
+
 #include <cstddef>
 #include <cstring>
 #include <limits>
@@ -20,13 +22,71 @@ namespace detail {
 // An option built from an invalid value reports this level/name pair from
 // its const level()/name(), which is what set_option calls. get_option calls
 // them on a non-const option, so reading into any option object still works.
-// Asio
-// answers it with invalid_argument without any system call (its own v6_only
-// relies on the same pair where IPV6_V6ONLY is missing), so the socket stays
-// untouched. Were that ever to change, the kernel would still refuse the
-// unknown level (ENOPROTOOPT) without effect; the option tests would notice.
+// Asio answers the pair with invalid_argument without any system call (its
+// own v6_only relies on the same pair where IPV6_V6ONLY is missing), so the
+// socket stays untouched. Were that ever to change, the kernel would still
+// refuse the unknown level without effect; the option tests would notice.
 constexpr int invalid_option_level = static_cast<int>(0xA5100000u);
 constexpr int invalid_option_name = 2;
+
+// What an option may do with the socket: be set, be refused as an invalid
+// value (Asio's pair above), or be refused because the platform lacks it
+// (os::unsupported_option_level/_name: a pair the platform's kernel answers
+// with EOPNOTSUPP, changing nothing; see detail/<platform>/platform.hpp).
+enum class option_state : unsigned char
+{
+  valid,
+  invalid,
+  unsupported
+};
+
+// The one base of every option class: the "refuse without touching the
+// socket" protocol, for set_option (const level/name) and get_option
+// (non-const level/name).
+class option_guard
+{
+protected:
+  option_guard() noexcept = default;
+  explicit option_guard(option_state s) noexcept : state_(s) {}
+
+  // For set_option.
+  static int level_for(option_state s, int level) noexcept
+  {
+    return s == option_state::valid ? level
+        : s == option_state::invalid ? invalid_option_level
+                                     : os::unsupported_option_level;
+  }
+
+  static int name_for(option_state s, int name) noexcept
+  {
+    return s == option_state::valid ? name
+        : s == option_state::invalid ? invalid_option_name
+                                     : os::unsupported_option_name;
+  }
+
+  int level_to_set(int level) const noexcept { return level_for(state_, level); }
+  int name_to_set(int name) const noexcept { return name_for(state_, name); }
+
+  // For get_option: whatever value the object held, it can be read into,
+  // unless the platform lacks the option.
+  static int level_to_get(const option_name& n) noexcept
+  {
+    return n.supported() ? n.level : os::unsupported_option_level;
+  }
+
+  static int name_to_get(const option_name& n) noexcept
+  {
+    return n.supported() ? n.name : os::unsupported_option_name;
+  }
+
+  // A valid value stays valid only where the platform has the option.
+  static option_state state_of(const option_name& n, bool valid) noexcept
+  {
+    return !n.supported() ? option_state::unsupported : valid ? option_state::valid : option_state::invalid;
+  }
+
+  option_state state_ = option_state::valid;
+};
 
 // True when the integer v lies in [Min, Max], compared without narrowing v.
 template <long long Min, long long Max, class T>
@@ -42,8 +102,9 @@ constexpr bool in_range(T v) noexcept
         && (Max >= 0 && static_cast<unsigned long long>(v) <= static_cast<unsigned long long>(Max));
 }
 
-// Reads an int that the kernel returned either as an int or, for options Linux
-// also answers with a single byte, as one unsigned char.
+// Reads an int that the kernel returned either as an int or, for options
+// Linux also answers with a single byte (and the BSDs' u_char options), as
+// one unsigned char.
 inline int int_from_kernel(const int& storage, std::size_t size)
 {
   if (size == sizeof(int))
@@ -57,36 +118,54 @@ inline int int_from_kernel(const int& storage, std::size_t size)
   throw std::length_error("asio_ipv4: unexpected socket option size");
 }
 
-// Level/name/data for options whose value is one int. Derived classes decide
-// what values are valid and how users see the value.
-template <int Level, int Name>
-class int_option_base
+// Level/name/data for options whose value is one int (or, where the
+// platform takes it so, one byte). Derived classes decide what values are
+// valid and how users see the value.
+template <const option_name& Name>
+class int_option_base : protected option_guard
 {
 public:
-  // set_option: an invalid value never reaches the kernel.
+  // set_option.
   template <class Protocol>
   int level(const Protocol&) const noexcept
   {
-    return valid_ ? Level : invalid_option_level;
+    return level_to_set(Name.level);
   }
 
   template <class Protocol>
   int name(const Protocol&) const noexcept
   {
-    return valid_ ? Name : invalid_option_name;
+    return name_to_set(Name.name);
   }
 
-  // get_option: whatever the object held, it can be read into.
+  template <class Protocol>
+  const void* data(const Protocol&) const noexcept
+  {
+    if (Name.size == 1)
+    {
+      byte_ = static_cast<unsigned char>(value_);
+      return &byte_;
+    }
+    return &value_;
+  }
+
+  template <class Protocol>
+  std::size_t size(const Protocol&) const noexcept
+  {
+    return Name.size;
+  }
+
+  // get_option.
   template <class Protocol>
   int level(const Protocol&) noexcept
   {
-    return Level;
+    return level_to_get(Name);
   }
 
   template <class Protocol>
   int name(const Protocol&) noexcept
   {
-    return Name;
+    return name_to_get(Name);
   }
 
   template <class Protocol>
@@ -96,43 +175,37 @@ public:
   }
 
   template <class Protocol>
-  const int* data(const Protocol&) const noexcept
-  {
-    return &value_;
-  }
-
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept
+  std::size_t size(const Protocol&) noexcept
   {
     return sizeof(value_);
   }
 
-  /// Accepts both sizes Linux answers with: an int, or one byte.
+  /// Accepts both sizes kernels answer with: an int, or one byte.
   template <class Protocol>
   void resize(const Protocol&, std::size_t s)
   {
     value_ = int_from_kernel(value_, s);
-    valid_ = true;
+    state_ = state_of(Name, true);
   }
 
 protected:
-  int_option_base() noexcept = default;
-  int_option_base(int value, bool valid) noexcept : value_(value), valid_(valid) {}
+  int_option_base() noexcept : option_guard(state_of(Name, true)) {}
+  int_option_base(int value, bool valid) noexcept : option_guard(state_of(Name, valid)), value_(value) {}
 
   int value_ = 0;
-  bool valid_ = true;
+  mutable unsigned char byte_ = 0;
 };
 
 // A boolean option (an int 0 or 1 in the kernel).
-template <int Level, int Name>
-class boolean_option : public int_option_base<Level, Name>
+template <const option_name& Name>
+class boolean_option : public int_option_base<Name>
 {
 public:
   /// Constructs the option with the value false.
   boolean_option() noexcept = default;
 
   /// Constructs the option with the given value.
-  explicit boolean_option(bool v) noexcept : int_option_base<Level, Name>(v ? 1 : 0, true) {}
+  explicit boolean_option(bool v) noexcept : int_option_base<Name>(v ? 1 : 0, true) {}
 
   /// Returns the value.
   bool value() const noexcept { return this->value_ != 0; }
@@ -146,21 +219,19 @@ public:
 
 // An integer option whose valid values lie in [Min, Max]. An out-of-range
 // value is kept (so value() shows what was asked for) but never set.
-template <int Level, int Name, int Min, int Max>
-class ranged_option : public int_option_base<Level, Name>
+template <const option_name& Name, int Min, int Max>
+class ranged_option : public int_option_base<Name>
 {
 public:
   /// Constructs the option with the value 0, for use with get_option
   /// (setting it fails with invalid_argument when 0 is out of range).
-  ranged_option() noexcept : int_option_base<Level, Name>(0, in_range<Min, Max>(0)) {}
+  ranged_option() noexcept : int_option_base<Name>(0, in_range<Min, Max>(0)) {}
 
   /// Constructs the option with the given value; values outside the valid
   /// range make set_option fail with invalid_argument.
   template <class Integer, class = std::enable_if_t<std::is_integral<Integer>::value>>
   explicit ranged_option(Integer v) noexcept
-    : int_option_base<Level, Name>(
-          in_range<Min, Max>(v) ? static_cast<int>(v) : clamp_for_display(v),
-          in_range<Min, Max>(v))
+    : int_option_base<Name>(in_range<Min, Max>(v) ? static_cast<int>(v) : clamp_for_display(v), in_range<Min, Max>(v))
   {
   }
 
@@ -168,22 +239,19 @@ public:
   int value() const noexcept { return this->value_; }
 
   /// True when the value can be set.
-  bool valid() const noexcept { return this->valid_; }
+  bool valid() const noexcept { return this->state_ != option_state::invalid; }
 
 private:
   template <class Integer>
   static int clamp_for_display(Integer v) noexcept
   {
     // Keep an out-of-range value recognisable without overflowing int.
+    constexpr auto max = static_cast<unsigned long long>(std::numeric_limits<int>::max());
     if constexpr (std::is_signed<Integer>::value)
       return v < 0 ? (v < std::numeric_limits<int>::min() ? std::numeric_limits<int>::min() : static_cast<int>(v))
-                   : (static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<int>::max())
-                          ? std::numeric_limits<int>::max()
-                          : static_cast<int>(v));
+                   : (static_cast<unsigned long long>(v) > max ? std::numeric_limits<int>::max() : static_cast<int>(v));
     else
-      return static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<int>::max())
-          ? std::numeric_limits<int>::max()
-          : static_cast<int>(v);
+      return static_cast<unsigned long long>(v) > max ? std::numeric_limits<int>::max() : static_cast<int>(v);
   }
 };
 

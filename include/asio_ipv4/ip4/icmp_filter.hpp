@@ -11,9 +11,6 @@
 #include <asio_ipv4/detail/socket_option.hpp>
 #include <asio_ipv4/ip4/icmp_type.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +21,8 @@ namespace ip4 {
 
 /// Socket option filtering the ICMP types a raw ICMP socket receives.
 ///
-/// Implements the Linux SOL_RAW/ICMP_FILTER socket option of raw sockets
+/// Implements the Linux SOL_RAW/ICMP_FILTER socket option (elsewhere
+/// @c set_option and @c get_option fail with operation_not_supported) of raw sockets
 /// opened with IPPROTO_ICMP (such as @c boost::asio::ip::icmp::socket). The
 /// kernel filter is a 32-bit mask covering types 0..31; higher types always
 /// pass, so blocking one makes @c set_option fail with
@@ -39,7 +37,7 @@ namespace ip4 {
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class icmp_filter
+class icmp_filter : detail::option_guard
 {
 public:
   /// Constructs a filter that passes every type.
@@ -95,19 +93,19 @@ public:
 
   /// Returns the level of the option.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return valid() ? SOL_RAW : detail::invalid_option_level; }
+  int level(const Protocol&) const noexcept { return level_for(state(), detail::os::icmp_filter.level); }
 
   /// Returns the level of the option (for get_option).
   template <class Protocol>
-  int level(const Protocol&) noexcept { return SOL_RAW; }
+  int level(const Protocol&) noexcept { return level_to_get(detail::os::icmp_filter); }
 
   /// Returns the name of the option.
   template <class Protocol>
-  int name(const Protocol&) const noexcept { return valid() ? icmp_filter_name : detail::invalid_option_name; }
+  int name(const Protocol&) const noexcept { return name_for(state(), detail::os::icmp_filter.name); }
 
   /// Returns the name of the option (for get_option).
   template <class Protocol>
-  int name(const Protocol&) noexcept { return icmp_filter_name; }
+  int name(const Protocol&) noexcept { return name_to_get(detail::os::icmp_filter); }
 
   /// Returns a pointer to the option data.
   template <class Protocol>
@@ -131,9 +129,8 @@ public:
   }
 
 private:
-  // ICMP_FILTER of <linux/icmp.h>, a header that cannot be included together
-  // with glibc's <net/if.h> (both define the IFF_* flags).
-  static constexpr int icmp_filter_name = 1;
+  // Validity changes with every mutator: the state is computed when asked.
+  detail::option_state state() const noexcept { return state_of(detail::os::icmp_filter, valid()); }
 
   static bool covered(icmp_type t) noexcept { return static_cast<unsigned>(t) < 32; }
   static std::uint32_t bit(icmp_type t) noexcept { return std::uint32_t(1) << static_cast<unsigned>(t); }

@@ -13,8 +13,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 
-#include <netinet/in.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -49,7 +47,7 @@ namespace ip4 {
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class options
+class options : detail::option_guard
 {
 public:
   /// The most option bytes an IPv4 header can carry.
@@ -129,19 +127,19 @@ public:
 
   /// Returns the level of the option.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return valid_ ? IPPROTO_IP : detail::invalid_option_level; }
+  int level(const Protocol&) const noexcept { return level_for(state(), detail::os::ip_options.level); }
 
   /// Returns the level of the option (for get_option).
   template <class Protocol>
-  int level(const Protocol&) noexcept { return IPPROTO_IP; }
+  int level(const Protocol&) noexcept { return level_to_get(detail::os::ip_options); }
 
   /// Returns the name of the option.
   template <class Protocol>
-  int name(const Protocol&) const noexcept { return valid_ ? IP_OPTIONS : detail::invalid_option_name; }
+  int name(const Protocol&) const noexcept { return name_for(state(), detail::os::ip_options.name); }
 
   /// Returns the name of the option (for get_option).
   template <class Protocol>
-  int name(const Protocol&) noexcept { return IP_OPTIONS; }
+  int name(const Protocol&) noexcept { return name_to_get(detail::os::ip_options); }
 
   /// Returns a pointer to the option data (room for 40 bytes on get).
   template <class Protocol>
@@ -179,6 +177,8 @@ private:
   static constexpr std::uint8_t type_strict_source_route = 137;
   static constexpr std::uint8_t type_router_alert = 148;
   static constexpr std::uint8_t timestamp_only = 0; // flag: timestamps, no addresses
+
+  detail::option_state state() const noexcept { return state_of(detail::os::ip_options, valid_); }
 
   static options invalid() noexcept
   {

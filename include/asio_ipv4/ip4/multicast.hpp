@@ -9,132 +9,29 @@
 #define ASIO_IPV4_IP4_MULTICAST_HPP
 
 #include <asio_ipv4/detail/address.hpp>
+#include <asio_ipv4/detail/multicast_options.hpp>
 #include <asio_ipv4/detail/socket_option.hpp>
 
 #include <boost/asio/ip/address_v4.hpp>
-
-#include <netinet/in.h>
 
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
 namespace asio_ipv4 {
-namespace detail {
-
-// Any-source membership: MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP when the
-// interface is named by index, IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP with a
-// struct ip_mreqn when it is named by address.
-template <int ByIndex, int ByAddress>
-class group_membership
-{
-public:
-  group_membership(const boost::asio::ip::address_v4& group, unsigned interface_index) noexcept
-    : by_index_(true), valid_(group.is_multicast())
-  {
-    std::memset(&req_, 0, sizeof(req_));
-    std::memset(&mreqn_, 0, sizeof(mreqn_));
-    req_.gr_interface = interface_index;
-    to_sockaddr(group, req_.gr_group);
-  }
-
-  group_membership(const boost::asio::ip::address_v4& group,
-      const boost::asio::ip::address_v4& interface_address) noexcept
-    : by_index_(false), valid_(group.is_multicast())
-  {
-    std::memset(&req_, 0, sizeof(req_));
-    std::memset(&mreqn_, 0, sizeof(mreqn_));
-    mreqn_.imr_multiaddr = to_in_addr(group);
-    mreqn_.imr_address = to_in_addr(interface_address);
-  }
-
-  template <class Protocol>
-  int level(const Protocol&) const noexcept
-  {
-    return valid_ ? IPPROTO_IP : invalid_option_level;
-  }
-
-  template <class Protocol>
-  int name(const Protocol&) const noexcept
-  {
-    return !valid_ ? invalid_option_name : by_index_ ? ByIndex : ByAddress;
-  }
-
-  template <class Protocol>
-  const void* data(const Protocol&) const noexcept
-  {
-    return by_index_ ? static_cast<const void*>(&req_) : static_cast<const void*>(&mreqn_);
-  }
-
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept
-  {
-    return by_index_ ? sizeof(req_) : sizeof(mreqn_);
-  }
-
-private:
-  group_req req_;
-  ip_mreqn mreqn_;
-  bool by_index_;
-  bool valid_;
-};
-
-// Source-specific membership and exclude-mode blocking (RFC 3678): a struct
-// group_source_req naming the interface by index.
-template <int Name>
-class source_membership
-{
-public:
-  source_membership(const boost::asio::ip::address_v4& group,
-      const boost::asio::ip::address_v4& source, unsigned interface_index) noexcept
-    : valid_(group.is_multicast() && is_unicast_source(source))
-  {
-    std::memset(&req_, 0, sizeof(req_));
-    req_.gsr_interface = interface_index;
-    to_sockaddr(group, req_.gsr_group);
-    to_sockaddr(source, req_.gsr_source);
-  }
-
-  template <class Protocol>
-  int level(const Protocol&) const noexcept
-  {
-    return valid_ ? IPPROTO_IP : invalid_option_level;
-  }
-
-  template <class Protocol>
-  int name(const Protocol&) const noexcept
-  {
-    return valid_ ? Name : invalid_option_name;
-  }
-
-  template <class Protocol>
-  const void* data(const Protocol&) const noexcept
-  {
-    return &req_;
-  }
-
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept
-  {
-    return sizeof(req_);
-  }
-
-private:
-  group_source_req req_;
-  bool valid_;
-};
-
-} // namespace detail
-
 namespace ip4 {
 
 /// Socket option for the interface that outgoing multicast leaves by.
 ///
-/// Implements the IPPROTO_IP/IP_MULTICAST_IF socket option, set with a
-/// struct ip_mreqn so an interface can be named by its index (which Asio's
-/// own @c outbound_interface cannot do) or by one of its local addresses.
-/// Getting the option yields the address Linux reports: the address given to
-/// the last set, or 0.0.0.0 after a set by index.
+/// Implements the IPPROTO_IP/IP_MULTICAST_IF socket option, so that an
+/// interface can be named by its index (which Asio's own
+/// @c outbound_interface cannot do) or by one of its local addresses. Linux
+/// and FreeBSD take a struct ip_mreqn; macOS takes the index through
+/// IP_MULTICAST_IFINDEX and the address as a struct in_addr; QNX and the
+/// other BSDs take only an address (an index other than 0 fails there with
+/// operation_not_supported). Getting the option yields the address the
+/// kernel reports: the address given to the last set, or 0.0.0.0 after a set
+/// by index.
 ///
 /// @par Example
 /// @code
@@ -144,26 +41,30 @@ namespace ip4 {
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class multicast_interface
+class multicast_interface : public detail::multicast_request_option
 {
 public:
   /// Constructs the option with no interface (the routing table decides),
   /// for use with get_option or to undo an earlier choice.
-  multicast_interface() noexcept { std::memset(&mreqn_, 0, sizeof(mreqn_)); }
+  multicast_interface() noexcept : multicast_interface(0u) {}
 
   /// Chooses the interface by its index (0: let routing decide).
-  explicit multicast_interface(unsigned interface_index) noexcept : multicast_interface()
+  explicit multicast_interface(unsigned interface_index) noexcept : index_(interface_index)
   {
-    mreqn_.imr_ifindex = static_cast<int>(interface_index);
-    valid_ = interface_index <= static_cast<unsigned>(INT32_MAX);
+    detail::os::multicast_interface_by_index(request_, interface_index);
+    check(true);
+    // An index above INT_MAX cannot name an interface anywhere (Linux's and
+    // FreeBSD's imr_ifindex is an int).
+    if (interface_index > 0x7fffffffu)
+      state_ = detail::option_state::invalid;
   }
 
   /// Chooses the interface owning a local address.
   explicit multicast_interface(const boost::asio::ip::address_v4& local_address) noexcept
-    : multicast_interface()
+    : address_(local_address)
   {
-    mreqn_.imr_address = detail::to_in_addr(local_address);
-    address_ = local_address;
+    detail::os::multicast_interface_by_address(request_, local_address);
+    check(true);
   }
 
   /// Returns the interface address: as given, or as read by get_option.
@@ -171,61 +72,64 @@ public:
 
   /// Returns the interface index given to the constructor (0 when the
   /// option was built from an address or read with get_option).
-  unsigned interface_index() const noexcept { return static_cast<unsigned>(mreqn_.imr_ifindex); }
+  unsigned interface_index() const noexcept { return index_; }
 
-  /// Returns the level of the option.
-  template <class Protocol>
-  int level(const Protocol&) const noexcept
-  {
-    return valid_ ? IPPROTO_IP : detail::invalid_option_level;
-  }
+  using multicast_request_option::data;
+  using multicast_request_option::level;
+  using multicast_request_option::name;
+  using multicast_request_option::size;
 
   /// Returns the level of the option (for get_option).
   template <class Protocol>
-  int level(const Protocol&) noexcept { return IPPROTO_IP; }
-
-  /// Returns the name of the option.
-  template <class Protocol>
-  int name(const Protocol&) const noexcept
+  int level(const Protocol&) noexcept
   {
-    return valid_ ? IP_MULTICAST_IF : detail::invalid_option_name;
+    return ip_level;
   }
 
-  /// Returns the name of the option (for get_option).
+  /// Returns the name of the option (for get_option): IP_MULTICAST_IF,
+  /// which every platform answers with a struct in_addr.
   template <class Protocol>
-  int name(const Protocol&) noexcept { return IP_MULTICAST_IF; }
+  int name(const Protocol&) noexcept
+  {
+    return multicast_if_name();
+  }
 
-  /// Returns a pointer to the option data.
+  /// Returns a pointer to the option data (for get_option).
   template <class Protocol>
-  void* data(const Protocol&) noexcept { return &mreqn_; }
+  void* data(const Protocol&) noexcept
+  {
+    return &request_.align;
+  }
 
-  /// Returns a pointer to the option data.
+  /// Returns the room offered to get_option.
   template <class Protocol>
-  const void* data(const Protocol&) const noexcept { return &mreqn_; }
+  std::size_t size(const Protocol&) noexcept
+  {
+    return sizeof(in_addr);
+  }
 
-  /// Returns the size of the option data.
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept { return sizeof(mreqn_); }
-
-  /// Reads the struct in_addr Linux answers with.
+  /// Reads the struct in_addr the kernel answers with.
   template <class Protocol>
   void resize(const Protocol&, std::size_t s)
   {
     if (s != sizeof(in_addr))
       throw std::length_error("asio_ipv4: unexpected IP_MULTICAST_IF size");
-    // The kernel wrote one in_addr at the start of the buffer.
     in_addr a;
-    std::memcpy(&a, &mreqn_, sizeof(a));
-    address_ = detail::to_address_v4(a);
-    std::memset(&mreqn_, 0, sizeof(mreqn_));
-    mreqn_.imr_address = a;
-    valid_ = true;
+    std::memcpy(&a, &request_.align, sizeof(a));
+    *this = multicast_interface(detail::to_address_v4(a));
+    index_ = 0;
   }
 
 private:
-  ip_mreqn mreqn_;
+  static int multicast_if_name() noexcept
+  {
+    detail::os::multicast_request r;
+    detail::os::multicast_interface_by_address(r, boost::asio::ip::address_v4());
+    return r.name;
+  }
+
   boost::asio::ip::address_v4 address_;
-  bool valid_ = true;
+  unsigned index_ = 0;
 };
 
 
@@ -244,7 +148,7 @@ private:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class join_group : public detail::group_membership<MCAST_JOIN_GROUP, IP_ADD_MEMBERSHIP>
+class join_group : public detail::group_membership<detail::os::membership::join>
 {
 public:
   /// Joins @c group on the interface with the given index (0: routing decides).
@@ -268,7 +172,7 @@ public:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class leave_group : public detail::group_membership<MCAST_LEAVE_GROUP, IP_DROP_MEMBERSHIP>
+class leave_group : public detail::group_membership<detail::os::membership::leave>
 {
 public:
   /// Leaves @c group on the interface with the given index.
@@ -301,7 +205,7 @@ public:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class source_group_join : public detail::source_membership<MCAST_JOIN_SOURCE_GROUP>
+class source_group_join : public detail::source_membership<detail::os::source_membership::join>
 {
 public:
   /// Joins (@c group, @c source) on the interface with the given index.
@@ -319,7 +223,7 @@ public:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class source_group_leave : public detail::source_membership<MCAST_LEAVE_SOURCE_GROUP>
+class source_group_leave : public detail::source_membership<detail::os::source_membership::leave>
 {
 public:
   /// Leaves (@c group, @c source) on the interface with the given index.
@@ -338,7 +242,7 @@ public:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class block_source : public detail::source_membership<MCAST_BLOCK_SOURCE>
+class block_source : public detail::source_membership<detail::os::source_membership::block>
 {
 public:
   /// Blocks @c source for @c group on the interface with the given index.
@@ -355,7 +259,7 @@ public:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class unblock_source : public detail::source_membership<MCAST_UNBLOCK_SOURCE>
+class unblock_source : public detail::source_membership<detail::os::source_membership::unblock>
 {
 public:
   /// Unblocks @c source for @c group on the interface with the given index.

@@ -11,8 +11,7 @@
 #include <boost/asio/basic_raw_socket.hpp>
 #include <boost/asio/ip/basic_endpoint.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <asio_ipv4/detail/platform.hpp>
 
 namespace asio_ipv4 {
 namespace ip4 {

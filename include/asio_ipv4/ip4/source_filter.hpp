@@ -8,13 +8,12 @@
 #ifndef ASIO_IPV4_IP4_SOURCE_FILTER_HPP
 #define ASIO_IPV4_IP4_SOURCE_FILTER_HPP
 
+#include <asio_ipv4/detail/source_filter_option.hpp>
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <cstddef>
 #include <vector>
@@ -43,56 +42,16 @@ struct source_filter
   std::vector<boost::asio::ip::address_v4> sources;
 };
 
-
 } // namespace ip4
 
 namespace detail {
 
-// The MCAST_MSFILTER option buffer: a struct group_filter followed by its
-// source list. Built and read by src/source_filter.cpp.
-class msfilter_option
-{
-public:
-  // For set: validates (multicast group, unicast sources, at most the
-  // kernel's igmp_max_msf sources) and fills the buffer.
-  msfilter_option(unsigned interface_index, const boost::asio::ip::address_v4& group,
-      const ip4::source_filter& filter, boost::system::error_code& ec);
-
-  // For get: room for `capacity` sources.
-  msfilter_option(unsigned interface_index, const boost::asio::ip::address_v4& group,
-      std::size_t capacity, boost::system::error_code& ec);
-
-  // The number of sources the kernel holds (after get) and the room we gave.
-  std::size_t reported_sources() const noexcept;
-  std::size_t capacity() const noexcept { return capacity_; }
-  ip4::source_filter result() const;
-
-  template <class Protocol>
-  int level(const Protocol&) const noexcept { return IPPROTO_IP; }
-  template <class Protocol>
-  int name(const Protocol&) const noexcept { return MCAST_MSFILTER; }
-  template <class Protocol>
-  void* data(const Protocol&) noexcept { return storage_.data(); }
-  template <class Protocol>
-  const void* data(const Protocol&) const noexcept { return storage_.data(); }
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept { return size_; }
-  template <class Protocol>
-  void resize(const Protocol&, std::size_t s) { resize(s); }
-
-private:
-  void allocate(unsigned interface_index, const boost::asio::ip::address_v4& group, std::size_t n);
-  void resize(std::size_t s);
-
-  std::vector<sockaddr_storage> storage_; // sockaddr_storage keeps the alignment
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-};
-
-// The source limit of the calling thread's network namespace
-// (net.ipv4.igmp_max_msf), or the kernel default of 10 if unreadable: the
-// first guess of room for get_source_filter, capped there.
-std::size_t max_source_filter_size() noexcept;
+// The platform's own call where it has no MCAST_MSFILTER socket option
+// (the BSDs: setsourcefilter(3) / getsourcefilter(3)); src/bsd/source_filter.cpp.
+void set_source_filter_call(int fd, unsigned interface_index, const boost::asio::ip::address_v4& group,
+    const ip4::source_filter& filter, boost::system::error_code& ec);
+ip4::source_filter get_source_filter_call(int fd, unsigned interface_index,
+    const boost::asio::ip::address_v4& group, boost::system::error_code& ec);
 
 } // namespace detail
 
@@ -100,7 +59,8 @@ namespace ip4 {
 
 /// Sets the full-state source filter of a group on one interface.
 ///
-/// Implements the RFC 3678 MCAST_MSFILTER socket option. Linux needs an
+/// Implements the RFC 3678 MCAST_MSFILTER socket option (on the BSDs, the
+/// RFC 3678 function setsourcefilter(3)). Linux needs an
 /// earlier membership of the socket for @c group on that interface
 /// (@ref join_group, or @ref source_group_join), otherwise the kernel answers
 /// EINVAL. A group that is not multicast or a source that is not unicast
@@ -121,6 +81,8 @@ void set_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group, const source_filter& filter,
     boost::system::error_code& ec)
 {
+  if constexpr (!detail::os::mcast_msfilter.supported())
+    return detail::set_source_filter_call(socket.native_handle(), interface_index, group, filter, ec);
   detail::msfilter_option option(interface_index, group, filter, ec);
   if (!ec)
     socket.set_option(option, ec);
@@ -145,7 +107,8 @@ void set_source_filter(Socket& socket, unsigned interface_index,
 
 /// Reads the full-state source filter of a group on one interface.
 ///
-/// Implements the RFC 3678 MCAST_MSFILTER socket option (getsockopt). Fails
+/// Implements the RFC 3678 MCAST_MSFILTER socket option (getsockopt; on the
+/// BSDs, getsourcefilter(3)). Fails
 /// with EADDRNOTAVAIL when the socket has no membership of @c group on that
 /// interface, and with @c boost::asio::error::invalid_argument for a group
 /// that is not multicast.
@@ -153,6 +116,8 @@ template <class Socket>
 source_filter get_source_filter(Socket& socket, unsigned interface_index,
     const boost::asio::ip::address_v4& group, boost::system::error_code& ec)
 {
+  if constexpr (!detail::os::mcast_msfilter.supported())
+    return detail::get_source_filter_call(socket.native_handle(), interface_index, group, ec);
   // A small first guess: the kernel reports its full count and the loop
   // grows to it, while igmp_max_msf may be raised to millions of slots.
   std::size_t capacity = detail::max_source_filter_size();

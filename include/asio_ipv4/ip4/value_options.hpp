@@ -10,8 +10,6 @@
 
 #include <asio_ipv4/detail/socket_option.hpp>
 
-#include <netinet/in.h>
-
 #include <cstdint>
 #include <type_traits>
 
@@ -36,7 +34,7 @@ namespace ip4 {
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class tos : public detail::ranged_option<IPPROTO_IP, IP_TOS, 0, 255>
+class tos : public detail::ranged_option<detail::os::ip_tos, 0, 255>
 {
 public:
   /// Constructs the option with the value 0, for use with get_option.
@@ -79,7 +77,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class ttl : public detail::ranged_option<IPPROTO_IP, IP_TTL, 1, 255>
+class ttl : public detail::ranged_option<detail::os::ip_ttl, 1, 255>
 {
 public:
   using ranged_option::ranged_option;
@@ -98,7 +96,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class multicast_ttl : public detail::ranged_option<IPPROTO_IP, IP_MULTICAST_TTL, 0, 255>
+class multicast_ttl : public detail::ranged_option<detail::os::ip_multicast_ttl, 0, 255>
 {
 public:
   using ranged_option::ranged_option;
@@ -115,7 +113,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class multicast_loopback : public detail::boolean_option<IPPROTO_IP, IP_MULTICAST_LOOP>
+class multicast_loopback : public detail::boolean_option<detail::os::ip_multicast_loop>
 {
 public:
   using boolean_option::boolean_option;
@@ -135,7 +133,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class multicast_all : public detail::boolean_option<IPPROTO_IP, IP_MULTICAST_ALL>
+class multicast_all : public detail::boolean_option<detail::os::ip_multicast_all>
 {
 public:
   using boolean_option::boolean_option;
@@ -155,7 +153,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class header_included : public detail::boolean_option<IPPROTO_IP, IP_HDRINCL>
+class header_included : public detail::boolean_option<detail::os::ip_hdrincl>
 {
 public:
   using boolean_option::boolean_option;
@@ -165,19 +163,19 @@ public:
 enum class pmtu : int
 {
   /// IP_PMTUDISC_DONT: never set DF; fragment locally as needed.
-  dont = IP_PMTUDISC_DONT,
+  dont = 0,
   /// IP_PMTUDISC_WANT: per-route setting (the default).
-  want = IP_PMTUDISC_WANT,
+  want = 1,
   /// IP_PMTUDISC_DO: always set DF; a datagram above the known path MTU
   /// fails with message_size.
-  do_ = IP_PMTUDISC_DO,
+  do_ = 2,
   /// IP_PMTUDISC_PROBE: set DF but ignore the path MTU (for probing).
-  probe = IP_PMTUDISC_PROBE,
+  probe = 3,
   /// IP_PMTUDISC_INTERFACE: use the interface MTU, ignore ICMP updates.
-  interface = IP_PMTUDISC_INTERFACE,
+  interface = 4,
   /// IP_PMTUDISC_OMIT: like interface, but fragment when needed and never
   /// set DF.
-  omit = IP_PMTUDISC_OMIT
+  omit = 5
 };
 
 /// Socket option for path MTU discovery.
@@ -186,6 +184,10 @@ enum class pmtu : int
 /// the @ref pmtu enumerators makes @c set_option fail with
 /// @c boost::asio::error::invalid_argument.
 ///
+/// On the BSDs it is IP_DONTFRAG, which knows two of the modes: pmtu::do_
+/// (DF set) and pmtu::dont (DF clear); the others fail with
+/// operation_not_supported there (see doc/availability.md).
+///
 /// @par Example
 /// @code
 /// socket.set_option(asio_ipv4::ip4::mtu_discover(asio_ipv4::ip4::pmtu::do_));
@@ -193,24 +195,34 @@ enum class pmtu : int
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class mtu_discover
-  : public detail::ranged_option<IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, IP_PMTUDISC_OMIT>
+class mtu_discover : public detail::int_option_base<detail::os::ip_mtu_discover>
 {
 public:
   /// Constructs the option with pmtu::dont, for use with get_option.
-  mtu_discover() noexcept = default;
+  mtu_discover() noexcept : mtu_discover(pmtu::dont) {}
 
   /// Constructs the option with the given mode.
-  explicit mtu_discover(pmtu mode) noexcept : ranged_option(static_cast<int>(mode)) {}
+  explicit mtu_discover(pmtu mode) noexcept
+    : int_option_base(detail::os::mtu_discover_value(static_cast<int>(mode)),
+          detail::in_range<0, 5>(static_cast<int>(mode)))
+  {
+    if (state_ == detail::option_state::valid && value_ < 0)
+      state_ = detail::option_state::unsupported; // a mode this platform lacks
+    if (state_ == detail::option_state::invalid)
+      value_ = static_cast<int>(mode);
+  }
 
   /// Returns the mode.
-  pmtu value() const noexcept { return static_cast<pmtu>(value_); }
+  pmtu value() const noexcept
+  {
+    return static_cast<pmtu>(state_ == detail::option_state::invalid ? value_ : detail::os::mtu_discover_mode(value_));
+  }
 };
 
 /// Socket option reporting the path MTU of a connected socket.
 ///
 /// Implements the IPPROTO_IP/IP_MTU socket option. Only gettable, and only
-/// on a connected socket (otherwise the kernel answers ENOTCONN).
+/// on a connected socket (otherwise the kernel answers ENOTCONN). Linux only.
 ///
 /// @par Example
 /// @code
@@ -222,34 +234,17 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption.
-class mtu
+class mtu : public detail::int_option_base<detail::os::ip_mtu>
 {
 public:
   /// Returns the path MTU.
   int value() const noexcept { return value_; }
 
-  /// Returns the level of the option.
+  /// Not settable.
   template <class Protocol>
-  int level(const Protocol&) const noexcept { return IPPROTO_IP; }
+  const void* data(const Protocol&) const = delete;
 
-  /// Returns the name of the option.
-  template <class Protocol>
-  int name(const Protocol&) const noexcept { return IP_MTU; }
-
-  /// Returns a pointer to the option data.
-  template <class Protocol>
-  int* data(const Protocol&) noexcept { return &value_; }
-
-  /// Returns the size of the option data.
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept { return sizeof(value_); }
-
-  /// Accepts the size the kernel answered with.
-  template <class Protocol>
-  void resize(const Protocol&, std::size_t s) { value_ = detail::int_from_kernel(value_, s); }
-
-private:
-  int value_ = 0;
+  using int_option_base::data;
 };
 
 /// Socket option to bind to addresses that are not (yet) local.
@@ -258,7 +253,7 @@ private:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class freebind : public detail::boolean_option<IPPROTO_IP, IP_FREEBIND>
+class freebind : public detail::boolean_option<detail::os::ip_freebind>
 {
 public:
   using boolean_option::boolean_option;
@@ -272,7 +267,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class transparent : public detail::boolean_option<IPPROTO_IP, IP_TRANSPARENT>
+class transparent : public detail::boolean_option<detail::os::ip_transparent>
 {
 public:
   using boolean_option::boolean_option;
@@ -286,7 +281,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class receive_packet_info : public detail::boolean_option<IPPROTO_IP, IP_PKTINFO>
+class receive_packet_info : public detail::boolean_option<detail::os::ip_pktinfo>
 {
 public:
   using boolean_option::boolean_option;
@@ -299,7 +294,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class receive_ttl : public detail::boolean_option<IPPROTO_IP, IP_RECVTTL>
+class receive_ttl : public detail::boolean_option<detail::os::ip_recvttl>
 {
 public:
   using boolean_option::boolean_option;
@@ -312,7 +307,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class receive_tos : public detail::boolean_option<IPPROTO_IP, IP_RECVTOS>
+class receive_tos : public detail::boolean_option<detail::os::ip_recvtos>
 {
 public:
   using boolean_option::boolean_option;
@@ -328,7 +323,38 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class receive_original_destination : public detail::boolean_option<IPPROTO_IP, IP_RECVORIGDSTADDR>
+class receive_original_destination : public detail::boolean_option<detail::os::ip_recvorigdstaddr>
+{
+public:
+  using boolean_option::boolean_option;
+};
+
+/// Socket option to receive each datagram's destination address (BSD).
+///
+/// Implements the IPPROTO_IP/IP_RECVDSTADDR socket option of the BSD family
+/// and QNX; fills @c control_message::destination on cmsg_socket receives.
+/// On Linux, which has no IP_RECVDSTADDR, it is IP_PKTINFO (as
+/// @ref receive_packet_info), which also fills @c local and
+/// @c interface_index.
+///
+/// @par Concepts
+/// GettableSocketOption, SettableSocketOption.
+class receive_destination_address : public detail::boolean_option<detail::os::ip_recvdstaddr>
+{
+public:
+  using boolean_option::boolean_option;
+};
+
+/// Socket option to receive each datagram's arrival interface (BSD).
+///
+/// Implements the IPPROTO_IP/IP_RECVIF socket option of the BSD family and
+/// QNX: the kernel reports a struct sockaddr_dl whose @c sdl_index fills
+/// @c control_message::interface_index. On Linux it is IP_PKTINFO (as
+/// @ref receive_packet_info), which also fills @c destination and @c local.
+///
+/// @par Concepts
+/// GettableSocketOption, SettableSocketOption.
+class receive_interface : public detail::boolean_option<detail::os::ip_recvif>
 {
 public:
   using boolean_option::boolean_option;
@@ -343,7 +369,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class receive_errors : public detail::boolean_option<IPPROTO_IP, IP_RECVERR>
+class receive_errors : public detail::boolean_option<detail::os::ip_recverr>
 {
 public:
   using boolean_option::boolean_option;
@@ -356,7 +382,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class min_ttl : public detail::ranged_option<IPPROTO_IP, IP_MINTTL, 0, 255>
+class min_ttl : public detail::ranged_option<detail::os::ip_minttl, 0, 255>
 {
 public:
   using ranged_option::ranged_option;
@@ -370,7 +396,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class bind_address_no_port : public detail::boolean_option<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>
+class bind_address_no_port : public detail::boolean_option<detail::os::ip_bind_address_no_port>
 {
 public:
   using boolean_option::boolean_option;
@@ -383,7 +409,7 @@ public:
 ///
 /// @par Concepts
 /// GettableSocketOption, SettableSocketOption.
-class no_defragment : public detail::boolean_option<IPPROTO_IP, IP_NODEFRAG>
+class no_defragment : public detail::boolean_option<detail::os::ip_nodefrag>
 {
 public:
   using boolean_option::boolean_option;

@@ -1,9 +1,11 @@
 //
-// src/source_filter.cpp
-// ~~~~~~~~~~~~~~~~~~~~~
+// src/linux/source_filter.cpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~
 //
 // Distributed under the Boost Software License, Version 1.0.
 //
+
+#if defined(__linux__)
 
 #include <asio_ipv4/ip4/source_filter.hpp>
 
@@ -133,3 +135,5 @@ source_filter msfilter_option::result() const
 
 } // namespace detail
 } // namespace asio_ipv4
+
+#endif // __linux__

@@ -1,0 +1,714 @@
+// The control-message codec against every platform's layout, on Linux:
+// buffers built byte by byte from the numbers of each platform's own headers
+// (cited where they are written down below; none of them is taken from the
+// library), decoded and encoded with detail::decode_control /
+// detail::encode_control and the layout the library describes for that
+// platform. Known answers, padding, truncation, malformed input.
+//
+// Self-contained: only Boost, the library's codec and POSIX mmap (a decoded
+// copy ends where an inaccessible page begins, so a read past the end
+// faults).
+
+#include <asio_ipv4/detail/cmsg_codec.hpp>
+#include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/error.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace {
+
+namespace net = boost::asio;
+using asio_ipv4::control_message;
+using asio_ipv4::detail::cmsg_layout;
+using boost::system::error_code;
+using net::ip::address_v4;
+using bytes = std::vector<unsigned char>;
+
+// ---------------------------------------------------------------------------
+// The oracle: each platform's header facts, written out here.
+
+struct platform
+{
+  const char* name;
+  const cmsg_layout& layout; // what the library says (under test)
+  std::size_t header_size;   // sizeof(struct cmsghdr)
+  std::size_t length_size;   // sizeof cmsg_len
+  std::size_t alignment;     // CMSG_ALIGN unit
+};
+
+// Linux x86_64 <bits/socket.h>: struct cmsghdr { size_t cmsg_len; int
+// cmsg_level; int cmsg_type; }, CMSG_ALIGN rounds to sizeof(size_t).
+const platform linux64{"linux-64", asio_ipv4::detail::linux_cmsg_layout_64, 16, 8, 8};
+// Linux i386: size_t is 4 bytes.
+const platform linux32{"linux-32", asio_ipv4::detail::linux_cmsg_layout_32, 12, 4, 4};
+// FreeBSD amd64 <sys/socket.h>: struct cmsghdr { socklen_t cmsg_len; int
+// cmsg_level; int cmsg_type; }; _ALIGN(p) rounds to _ALIGNBYTES + 1 = 8
+// (<x86/_align.h>: _ALIGNBYTES (sizeof(register_t) - 1)).
+const platform freebsd{"freebsd", asio_ipv4::detail::freebsd_cmsg_layout, 12, 4, 8};
+// macOS SDK <sys/socket.h>: the same 12-byte header, CMSG_ALIGN via
+// __DARWIN_ALIGN32: __DARWIN_ALIGNBYTES32 = sizeof(__uint32_t) - 1, so 4.
+const platform macos{"macos", asio_ipv4::detail::macos_cmsg_layout, 12, 4, 4};
+// QNX (NetBSD-derived io-pkt): socklen_t cmsg_len, 8-byte alignment on
+// 64-bit targets (not checked against QNX headers: see cmsg_layout.hpp).
+const platform qnx{"qnx", asio_ipv4::detail::qnx_cmsg_layout, 12, 4, 8};
+// Windows <ws2def.h>: WSACMSGHDR { SIZE_T cmsg_len; INT cmsg_level; INT
+// cmsg_type; }, WSA_CMSGHDR_ALIGN / WSA_CMSGDATA_ALIGN round to 8 on x64.
+const platform windows{"windows", asio_ipv4::detail::windows_cmsg_layout, 16, 8, 8};
+
+// Levels and types, per header.
+constexpr int ipproto_ip = 0;   // every platform
+constexpr int ipproto_udp = 17; // every platform (Linux SOL_UDP)
+constexpr int linux_sol_socket = 1;      // <asm-generic/socket.h>
+constexpr int linux_so_rxq_ovfl = 40;    // <asm-generic/socket.h>
+constexpr int linux_ip_tos = 1;          // <linux/in.h>
+constexpr int linux_ip_ttl = 2;          // <linux/in.h>
+constexpr int linux_ip_pktinfo = 8;      // <linux/in.h>
+constexpr int linux_ip_recverr = 11;     // <linux/in.h>
+constexpr int linux_ip_origdstaddr = 20; // <linux/in.h>
+constexpr int linux_udp_segment = 103;   // <linux/udp.h>
+constexpr int linux_udp_gro = 104;       // <linux/udp.h>
+constexpr int bsd_ip_tos = 3;            // FreeBSD and macOS <netinet/in.h>
+constexpr int bsd_ip_recvdstaddr = 7;    // FreeBSD, macOS, QNX: = IP_SENDSRCADDR on FreeBSD
+constexpr int bsd_ip_recvif = 20;        // FreeBSD, macOS, QNX
+constexpr int freebsd_ip_origdstaddr = 27;
+constexpr int freebsd_ip_recvttl = 65;
+constexpr int freebsd_ip_recvtos = 68;
+constexpr int macos_ip_recvttl = 24;
+constexpr int macos_ip_pktinfo = 26; // = IP_RECVPKTINFO
+constexpr int macos_ip_recvtos = 27;
+constexpr int bsd_af_link = 18; // <sys/socket.h>
+constexpr int win_ip_tos = 3;          // <ws2ipdef.h>
+constexpr int win_ip_ttl = 4;          // <ws2ipdef.h>
+constexpr int win_ip_pktinfo = 19;     // <ws2ipdef.h>
+constexpr int win_ip_hoplimit = 21;    // <ws2ipdef.h> (= IP_RECVTTL)
+constexpr int win_ip_tclass = 39;      // <ws2ipdef.h>
+constexpr int win_ip_ecn = 50;         // <ws2ipdef.h>
+constexpr int win_udp_send_msg_size = 2;   // Windows SDK <ws2ipdef.h>
+constexpr int win_udp_coalesced_info = 3;  // Windows SDK <ws2ipdef.h>
+
+// ---------------------------------------------------------------------------
+// Bytes by hand.
+
+void put32(bytes& b, std::uint32_t v)
+{
+  unsigned char x[4];
+  std::memcpy(x, &v, 4); // host order: the test runs where the targets are (little-endian)
+  b.insert(b.end(), x, x + 4);
+}
+
+void put_len(bytes& b, std::size_t width, std::uint64_t v)
+{
+  unsigned char x[8];
+  std::memcpy(x, &v, 8);
+  b.insert(b.end(), x, x + width); // little-endian: the low bytes first
+}
+
+bytes be_address(const char* text)
+{
+  const auto a = net::ip::make_address_v4(text).to_bytes();
+  return bytes(a.begin(), a.end());
+}
+
+bytes u32(std::uint32_t v)
+{
+  bytes b;
+  put32(b, v);
+  return b;
+}
+
+bytes cat(std::initializer_list<bytes> parts)
+{
+  bytes r;
+  for (const auto& p : parts)
+    r.insert(r.end(), p.begin(), p.end());
+  return r;
+}
+
+// One message: cmsg_len, level, type, zero padding up to the data offset,
+// the data, and (unless `pad` is false) zero padding to the alignment.
+// `length` overrides cmsg_len.
+bytes message(const platform& p, int level, int type, const bytes& data, bool pad = true,
+    std::optional<std::uint64_t> length = {})
+{
+  const std::size_t start = (p.header_size + p.alignment - 1) / p.alignment * p.alignment;
+  bytes b;
+  put_len(b, p.length_size, length ? *length : start + data.size());
+  put32(b, static_cast<std::uint32_t>(level));
+  put32(b, static_cast<std::uint32_t>(type));
+  b.resize(start, 0);
+  b.insert(b.end(), data.begin(), data.end());
+  if (pad)
+    b.resize((b.size() + p.alignment - 1) / p.alignment * p.alignment, 0);
+  return b;
+}
+
+// struct sockaddr_in: Linux and Windows start with a 16-bit family, the BSDs
+// with sin_len and an 8-bit family; port and address in network order.
+bytes sockaddr_in_linux(const char* address, std::uint16_t port, std::uint16_t family = 2)
+{
+  bytes b{static_cast<unsigned char>(family), static_cast<unsigned char>(family >> 8),
+      static_cast<unsigned char>(port >> 8), static_cast<unsigned char>(port)};
+  b = cat({b, be_address(address)});
+  b.resize(16, 0);
+  return b;
+}
+
+bytes sockaddr_in_bsd(const char* address, std::uint16_t port, unsigned char family = 2)
+{
+  bytes b{16, family, static_cast<unsigned char>(port >> 8), static_cast<unsigned char>(port)};
+  b = cat({b, be_address(address)});
+  b.resize(16, 0);
+  return b;
+}
+
+// struct sockaddr_dl (<net/if_dl.h>): u8 sdl_len, u8 sdl_family, u16
+// sdl_index, u8 sdl_type, sdl_nlen, sdl_alen, sdl_slen, then the name.
+bytes sockaddr_dl(std::uint16_t index, unsigned char family = bsd_af_link)
+{
+  bytes b{20, family, 0, 0, 6 /* IFT_ETHER */, 3, 0, 0, 'e', 'm', '0'};
+  std::memcpy(b.data() + 2, &index, 2);
+  b.resize(20, 0);
+  return b;
+}
+
+// ---------------------------------------------------------------------------
+// Decoding.
+
+class guarded_copy
+{
+public:
+  explicit guarded_copy(const bytes& b) : size_(b.size())
+  {
+    page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    readable_ = (b.size() + page_ - 1) / page_ * page_;
+    if (readable_ == 0)
+      readable_ = page_;
+    void* p = ::mmap(nullptr, readable_ + page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    BOOST_TEST_REQUIRE(p != MAP_FAILED);
+    base_ = static_cast<unsigned char*>(p);
+    BOOST_TEST_REQUIRE(::mprotect(base_ + readable_, page_, PROT_NONE) == 0);
+    if (!b.empty())
+      std::memcpy(data(), b.data(), b.size());
+  }
+  guarded_copy(const guarded_copy&) = delete;
+  guarded_copy& operator=(const guarded_copy&) = delete;
+  ~guarded_copy() { ::munmap(base_, readable_ + page_); }
+
+  unsigned char* data() const { return base_ + readable_ - size_; }
+  std::size_t size() const { return size_; }
+
+private:
+  unsigned char* base_ = nullptr;
+  std::size_t page_ = 0;
+  std::size_t readable_ = 0;
+  std::size_t size_;
+};
+
+std::string describe(const control_message& m)
+{
+  std::ostringstream s;
+  auto field = [&](const char* name, const auto& v) {
+    s << name << '=';
+    if constexpr (std::is_arithmetic<std::decay_t<decltype(*v)>>::value)
+    {
+      if (v)
+        s << +*v;
+      else
+        s << '-';
+    }
+    else if (v)
+      s << *v;
+    else
+      s << '-';
+    s << ' ';
+  };
+  field("destination", m.destination);
+  field("local", m.local);
+  field("interface", m.interface_index);
+  field("ttl", m.ttl);
+  field("tos", m.tos);
+  field("original_destination", m.original_destination);
+  s << "error=" << (m.error ? std::to_string(m.error->error) + "/" + std::to_string(m.error->type) : "-") << ' ';
+  if (m.error && m.error->offender)
+    s << "offender=" << *m.error->offender << ' ';
+  field("segment_size", m.segment_size);
+  field("dropped", m.dropped);
+  return s.str();
+}
+
+// Every field set, to see that decoding clears them.
+control_message junk()
+{
+  control_message m;
+  m.destination = address_v4(0x01010101);
+  m.local = address_v4(0x02020202);
+  m.interface_index = 99;
+  m.ttl = 99;
+  m.tos = 99;
+  m.original_destination = net::ip::udp::endpoint(address_v4(0x03030303), 99);
+  m.error = asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, address_v4(0x04040404)};
+  m.segment_size = 99;
+  m.dropped = 99;
+  return m;
+}
+
+std::string got_expected(const error_code& got, const error_code& expected)
+{
+  return "got " + got.to_string() + " (" + got.message() + "), expected " + expected.to_string();
+}
+
+void check_decode(const platform& p, const bytes& b, bool truncated, const error_code& expected_ec,
+    const control_message& expected)
+{
+  guarded_copy copy(b);
+  control_message m = junk();
+  const error_code ec = asio_ipv4::detail::decode_control(p.layout, copy.data(), copy.size(), truncated, m);
+  BOOST_TEST(ec == expected_ec, p.name << ": " << got_expected(ec, expected_ec));
+  BOOST_TEST(describe(m) == describe(expected), p.name);
+}
+
+void check_decode(const platform& p, const bytes& b, const control_message& expected)
+{
+  check_decode(p, b, false, error_code(), expected);
+}
+
+void check_malformed(const platform& p, const bytes& b, const control_message& expected = {})
+{
+  check_decode(p, b, false, asio_ipv4::error::malformed_control, expected);
+}
+
+control_message with_destination(const char* a)
+{
+  control_message m;
+  m.destination = net::ip::make_address_v4(a);
+  return m;
+}
+
+// ---------------------------------------------------------------------------
+// Encoding.
+
+bytes encode(const platform& p, const control_message& m, error_code& ec, std::size_t capacity = 256)
+{
+  bytes out(capacity + 16, 0xee);
+  const std::size_t n = asio_ipv4::detail::encode_control(p.layout, m, out.data(), capacity, ec);
+  for (std::size_t i = n; i < out.size(); ++i)
+    BOOST_TEST_REQUIRE(int(out[i]) == 0xee, p.name << ": byte " << i << " past the " << n << " used was written");
+  out.resize(n);
+  return out;
+}
+
+void check_encode(const platform& p, const control_message& m, const bytes& expected)
+{
+  error_code ec;
+  const bytes got = encode(p, m, ec);
+  BOOST_TEST(!ec, p.name << ": " << got_expected(ec, {}));
+  BOOST_TEST(std::vector<int>(got.begin(), got.end()) == std::vector<int>(expected.begin(), expected.end()),
+      boost::test_tools::per_element());
+}
+
+void check_encode_fails(const platform& p, const control_message& m, const error_code& expected,
+    std::size_t capacity = 256)
+{
+  error_code ec;
+  const bytes got = encode(p, m, ec, capacity);
+  BOOST_TEST(ec == expected, p.name << ": " << got_expected(ec, expected));
+  BOOST_TEST(got.size() == 0u);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cmsg_layout_test)
+
+// The library's layouts have the header facts above.
+BOOST_AUTO_TEST_CASE(layout_geometry)
+{
+  for (const platform* p : {&linux64, &linux32, &freebsd, &macos, &qnx, &windows})
+  {
+    BOOST_TEST_CONTEXT(p->name)
+    {
+      BOOST_TEST(p->layout.header_size == p->header_size);
+      BOOST_TEST(p->layout.length_size == p->length_size);
+      BOOST_TEST(p->layout.alignment == p->alignment);
+    }
+  }
+  // CMSG_LEN(0) and CMSG_SPACE(1) as each header's macros compute them.
+  BOOST_TEST(linux64.layout.data_offset() == 16u);
+  BOOST_TEST(linux64.layout.space(1) == 24u);
+  BOOST_TEST(linux32.layout.data_offset() == 12u);
+  BOOST_TEST(linux32.layout.space(1) == 16u);
+  BOOST_TEST(freebsd.layout.data_offset() == 16u); // _ALIGN(12)
+  BOOST_TEST(freebsd.layout.space(1) == 24u);
+  BOOST_TEST(macos.layout.data_offset() == 12u); // __DARWIN_ALIGN32(12)
+  BOOST_TEST(macos.layout.space(1) == 16u);
+  BOOST_TEST(windows.layout.data_offset() == 16u);
+}
+
+// --- Linux -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(linux_receive_known_answers)
+{
+  // ip(7) struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr
+  // ipi_addr; }; IP_TTL an int; IP_TOS one byte; IP_ORIGDSTADDR a
+  // sockaddr_in; UDP_GRO an int; SO_RXQ_OVFL a __u32.
+  for (const platform* p : {&linux64, &linux32})
+  {
+    const bytes b = cat({message(*p, ipproto_ip, linux_ip_pktinfo, cat({u32(7), be_address("192.0.2.1"), be_address("239.1.2.3")})),
+        message(*p, ipproto_ip, linux_ip_ttl, u32(200)), message(*p, ipproto_ip, linux_ip_tos, {0xb9}),
+        message(*p, ipproto_ip, linux_ip_origdstaddr, sockaddr_in_linux("203.0.113.9", 5353)),
+        message(*p, ipproto_udp, linux_udp_gro, u32(1400)),
+        message(*p, linux_sol_socket, linux_so_rxq_ovfl, u32(0x01020304))});
+    control_message expected;
+    expected.interface_index = 7;
+    expected.local = net::ip::make_address_v4("192.0.2.1");
+    expected.destination = net::ip::make_address_v4("239.1.2.3");
+    expected.ttl = 200;
+    expected.tos = 0xb9;
+    expected.original_destination = net::ip::udp::endpoint(net::ip::make_address_v4("203.0.113.9"), 5353);
+    expected.segment_size = 1400;
+    expected.dropped = 0x01020304;
+    check_decode(*p, b, expected);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(linux_drop_count)
+{
+  // socket(7) SO_RXQ_OVFL: an unsigned 32-bit count at SOL_SOCKET.
+  control_message expected;
+  expected.dropped = 0;
+  check_decode(linux64, message(linux64, linux_sol_socket, linux_so_rxq_ovfl, u32(0)), expected);
+  expected.dropped = 0xffffffffu;
+  check_decode(linux64, message(linux64, linux_sol_socket, linux_so_rxq_ovfl, u32(0xffffffffu)), expected);
+  // Three bytes are not a count.
+  check_malformed(linux64, message(linux64, linux_sol_socket, linux_so_rxq_ovfl, {1, 2, 3}));
+  // The same type number at another level is something else.
+  check_decode(linux64, message(linux64, ipproto_ip, linux_so_rxq_ovfl, u32(5)), control_message());
+}
+
+BOOST_AUTO_TEST_CASE(linux_extended_error)
+{
+  // <linux/errqueue.h> struct sock_extended_err { __u32 ee_errno; __u8
+  // ee_origin, ee_type, ee_code, ee_pad; __u32 ee_info; __u32 ee_data; },
+  // then SO_EE_OFFENDER's sockaddr_in.
+  const bytes ee = cat({u32(111), {2, 3, 3, 0}, u32(0x01020304), u32(0x05060708)});
+  control_message expected;
+  expected.error = asio_ipv4::extended_error{111, 2, 3, 3, 0x01020304, 0x05060708, net::ip::make_address_v4("198.51.100.7")};
+  check_decode(linux64, message(linux64, ipproto_ip, linux_ip_recverr, cat({ee, sockaddr_in_linux("198.51.100.7", 0)})),
+      expected);
+  expected.error->offender.reset();
+  check_decode(linux64, message(linux64, ipproto_ip, linux_ip_recverr, cat({ee, sockaddr_in_linux("0.0.0.0", 0, 0)})),
+      expected); // AF_UNSPEC: a local error
+  check_decode(linux64, message(linux64, ipproto_ip, linux_ip_recverr, ee), expected);
+  check_malformed(linux64, message(linux64, ipproto_ip, linux_ip_recverr, bytes(ee.begin(), ee.end() - 1)));
+}
+
+BOOST_AUTO_TEST_CASE(linux_send_known_answers)
+{
+  control_message m;
+  m.local = net::ip::make_address_v4("10.0.0.1");
+  m.interface_index = 3;
+  m.ttl = 9;
+  m.tos = 0x28;
+  m.segment_size = 1200;
+  for (const platform* p : {&linux64, &linux32})
+    check_encode(*p, m,
+        cat({message(*p, ipproto_ip, linux_ip_pktinfo, cat({u32(3), be_address("10.0.0.1"), u32(0)})),
+            message(*p, ipproto_ip, linux_ip_ttl, u32(9)), message(*p, ipproto_ip, linux_ip_tos, u32(0x28)),
+            message(*p, ipproto_udp, linux_udp_segment, {0xb0, 0x04})}));
+  m = control_message();
+  m.interface_index = 0x80000000u; // ipi_ifindex is an int
+  check_encode_fails(linux64, m, net::error::invalid_argument);
+}
+
+// --- FreeBSD ---------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(freebsd_receive_known_answers)
+{
+  // ip(4): IP_RECVDSTADDR an in_addr, IP_RECVIF a sockaddr_dl, IP_RECVTTL and
+  // IP_RECVTOS one byte each, IP_ORIGDSTADDR a sockaddr_in.
+  const bytes b = cat({message(freebsd, ipproto_ip, bsd_ip_recvdstaddr, be_address("239.1.2.3")),
+      message(freebsd, ipproto_ip, bsd_ip_recvif, sockaddr_dl(4)), message(freebsd, ipproto_ip, freebsd_ip_recvttl, {63}),
+      message(freebsd, ipproto_ip, freebsd_ip_recvtos, {0x2e}),
+      message(freebsd, ipproto_ip, freebsd_ip_origdstaddr, sockaddr_in_bsd("198.51.100.2", 53))});
+  // Each one-byte message takes CMSG_SPACE(1) = 24 bytes.
+  BOOST_TEST(message(freebsd, ipproto_ip, freebsd_ip_recvttl, {63}).size() == 24u);
+  control_message expected;
+  expected.destination = net::ip::make_address_v4("239.1.2.3");
+  expected.interface_index = 4;
+  expected.ttl = 63;
+  expected.tos = 0x2e;
+  expected.original_destination = net::ip::udp::endpoint(net::ip::make_address_v4("198.51.100.2"), 53);
+  check_decode(freebsd, b, expected);
+  // Linux's numbers mean nothing here: type 2 (IP_HDRINCL) and 8 (IP_RETOPTS).
+  check_decode(freebsd,
+      cat({message(freebsd, ipproto_ip, linux_ip_ttl, u32(64)), message(freebsd, ipproto_ip, linux_ip_pktinfo, bytes(12, 1))}),
+      control_message());
+}
+
+BOOST_AUTO_TEST_CASE(freebsd_send)
+{
+  // udp_output: IP_SENDSRCADDR (an in_addr), IP_TOS (one byte).
+  control_message m;
+  m.local = net::ip::make_address_v4("192.0.2.9");
+  m.tos = 0xb8;
+  check_encode(freebsd, m,
+      cat({message(freebsd, ipproto_ip, bsd_ip_recvdstaddr, be_address("192.0.2.9")),
+          message(freebsd, ipproto_ip, bsd_ip_tos, {0xb8})}));
+  // No per-datagram TTL, interface or segment size: refused before sending.
+  control_message ttl;
+  ttl.ttl = 5;
+  check_encode_fails(freebsd, ttl, net::error::operation_not_supported);
+  control_message index;
+  index.interface_index = 2;
+  check_encode_fails(freebsd, index, net::error::operation_not_supported);
+  control_message gso;
+  gso.segment_size = 1200;
+  check_encode_fails(freebsd, gso, net::error::operation_not_supported);
+  // A TTL of 0 is invalid anywhere, before it is unsupported.
+  ttl.ttl = 0;
+  check_encode_fails(freebsd, ttl, net::error::invalid_argument);
+}
+
+// --- macOS -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(macos_receive_known_answers)
+{
+  // xnu ip_savecontrol: IP_RECVPKTINFO (in_pktinfo with ipi_spec_dst zero),
+  // IP_RECVDSTADDR, IP_RECVIF, IP_RECVTTL and IP_RECVTOS as one byte.
+  const bytes b = cat({message(macos, ipproto_ip, macos_ip_pktinfo, cat({u32(5), u32(0), be_address("224.0.0.251")})),
+      message(macos, ipproto_ip, bsd_ip_recvdstaddr, be_address("224.0.0.251")),
+      message(macos, ipproto_ip, bsd_ip_recvif, sockaddr_dl(5)), message(macos, ipproto_ip, macos_ip_recvttl, {255}),
+      message(macos, ipproto_ip, macos_ip_recvtos, {0x01})});
+  // 4-byte alignment: a one-byte message takes 16 bytes, not 24.
+  BOOST_TEST(message(macos, ipproto_ip, macos_ip_recvttl, {255}).size() == 16u);
+  control_message expected;
+  expected.destination = net::ip::make_address_v4("224.0.0.251");
+  expected.interface_index = 5;
+  expected.ttl = 255;
+  expected.tos = 0x01;
+  check_decode(macos, b, expected);
+  // Decoded with 8-byte alignment the same bytes go wrong: the layout matters.
+  control_message wrong = junk();
+  const error_code ec = asio_ipv4::detail::decode_control(freebsd.layout, b.data(), b.size(), false, wrong);
+  BOOST_TEST((ec || describe(wrong) != describe(expected)));
+}
+
+BOOST_AUTO_TEST_CASE(macos_send)
+{
+  // udp_check_pktinfo: IP_PKTINFO with ipi_ifindex or ipi_spec_dst;
+  // so_tos_from_control: IP_TOS as an int.
+  control_message m;
+  m.local = net::ip::make_address_v4("192.0.2.9");
+  m.tos = 0x10;
+  check_encode(macos, m,
+      cat({message(macos, ipproto_ip, macos_ip_pktinfo, cat({u32(0), be_address("192.0.2.9"), u32(0)})),
+          message(macos, ipproto_ip, bsd_ip_tos, u32(0x10))}));
+  m = control_message();
+  m.interface_index = 4;
+  check_encode(macos, m, message(macos, ipproto_ip, macos_ip_pktinfo, cat({u32(4), u32(0), u32(0)})));
+  // A non-zero ipi_ifindex makes xnu drop ipi_spec_dst: both is refused.
+  m.local = net::ip::make_address_v4("192.0.2.9");
+  check_encode_fails(macos, m, net::error::operation_not_supported);
+  control_message ttl;
+  ttl.ttl = 9;
+  check_encode_fails(macos, ttl, net::error::operation_not_supported);
+}
+
+// --- QNX -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(qnx_receive_known_answers)
+{
+  // The seed's ip(4): cmsg_len = sizeof(cmsghdr) + sizeof(in_addr), level
+  // IPPROTO_IP, type IP_RECVDSTADDR; and a sockaddr_dl for IP_RECVIF.
+  const bytes b = cat({message(qnx, ipproto_ip, bsd_ip_recvdstaddr, be_address("10.1.2.3")),
+      message(qnx, ipproto_ip, bsd_ip_recvif, sockaddr_dl(12))});
+  BOOST_TEST(message(qnx, ipproto_ip, bsd_ip_recvdstaddr, be_address("10.1.2.3")).size() == 24u);
+  control_message expected = with_destination("10.1.2.3");
+  expected.interface_index = 12;
+  check_decode(qnx, b, expected);
+  // The seed's cmsg_len is 12 + 4 = 16 with 4 bytes of data: the decoder
+  // reads the data at CMSG_LEN(0) = 16 only where the header is padded.
+  control_message m;
+  m.local = net::ip::make_address_v4("10.1.2.3");
+  check_encode(qnx, m, message(qnx, ipproto_ip, bsd_ip_recvdstaddr, be_address("10.1.2.3")));
+}
+
+// --- Windows ---------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(windows_receive_known_answers)
+{
+  // IN_PKTINFO { IN_ADDR ipi_addr; ULONG ipi_ifindex; }; IP_TTL and
+  // IP_HOPLIMIT ints; IP_TOS, IP_TCLASS ints; UDP_COALESCED_INFO a DWORD.
+  const bytes b = cat({message(windows, ipproto_ip, win_ip_pktinfo, cat({be_address("192.0.2.77"), u32(11)})),
+      message(windows, ipproto_ip, win_ip_ttl, u32(128)), message(windows, ipproto_ip, win_ip_tos, u32(0x48)),
+      message(windows, ipproto_udp, win_udp_coalesced_info, u32(1472))});
+  control_message expected;
+  expected.destination = net::ip::make_address_v4("192.0.2.77");
+  expected.interface_index = 11;
+  expected.ttl = 128;
+  expected.tos = 0x48;
+  expected.segment_size = 1472;
+  check_decode(windows, b, expected);
+  // Older builds: IP_HOPLIMIT and IP_TCLASS.
+  control_message old;
+  old.ttl = 64;
+  old.tos = 0x20;
+  check_decode(windows,
+      cat({message(windows, ipproto_ip, win_ip_hoplimit, u32(64)), message(windows, ipproto_ip, win_ip_tclass, u32(0x20))}),
+      old);
+  // IP_ECN holds the ECN bits only: checked, not reported as a TOS.
+  check_decode(windows, message(windows, ipproto_ip, win_ip_ecn, u32(2)), control_message());
+  check_malformed(windows, message(windows, ipproto_ip, win_ip_ecn, {2}));
+}
+
+BOOST_AUTO_TEST_CASE(windows_send)
+{
+  control_message m;
+  m.local = net::ip::make_address_v4("192.0.2.77");
+  m.interface_index = 11;
+  m.tos = 0x02; // ECT(0), no DSCP
+  m.segment_size = 1200;
+  check_encode(windows, m,
+      cat({message(windows, ipproto_ip, win_ip_pktinfo, cat({be_address("192.0.2.77"), u32(11)})),
+          message(windows, ipproto_ip, win_ip_ecn, u32(2)),
+          message(windows, ipproto_udp, win_udp_send_msg_size, u32(1200))}));
+  control_message dscp;
+  dscp.tos = 0xb8; // DSCP bits cannot be sent per datagram
+  check_encode_fails(windows, dscp, net::error::operation_not_supported);
+}
+
+// --- Every layout ----------------------------------------------------------
+
+// Hostile buffers, for each layout: the messages before a bad one stay
+// decoded; lengths below the header or past the end, huge lengths, short
+// data, values a field cannot hold.
+BOOST_AUTO_TEST_CASE(malformed_input_every_layout)
+{
+  for (const platform* p : {&linux64, &linux32, &freebsd, &macos, &qnx, &windows})
+  {
+    BOOST_TEST_CONTEXT(p->name)
+    {
+      const int dst_type = p->layout.receive[0].type; // every layout's first message fills destination or more
+      const bytes good = p == &linux64 || p == &linux32 || p == &macos
+          ? message(*p, ipproto_ip, dst_type, cat({u32(1), be_address("10.0.0.1"), be_address("10.0.0.2")}))
+          : p == &windows ? message(*p, ipproto_ip, dst_type, cat({be_address("10.0.0.2"), u32(1)}))
+                          : message(*p, ipproto_ip, dst_type, be_address("10.0.0.2"));
+      control_message before = junk();
+      BOOST_TEST(!asio_ipv4::detail::decode_control(p->layout, good.data(), good.size(), false, before));
+      const std::size_t start = p->layout.data_offset();
+      for (std::uint64_t len : {std::uint64_t(0), std::uint64_t(1), std::uint64_t(start - 1)})
+        BOOST_TEST_CONTEXT("cmsg_len " << len)
+      {
+        check_malformed(*p, message(*p, ipproto_ip, dst_type, {}, true, len));
+        check_malformed(*p, cat({good, message(*p, ipproto_ip, dst_type, {}, true, len), bytes(8, 0)}), before);
+      }
+      const std::uint64_t huge = p->length_size == 8 ? ~std::uint64_t(0) : 0xffffffffu;
+      for (std::uint64_t len : {std::uint64_t(start + 5), huge, huge - 7})
+        BOOST_TEST_CONTEXT("cmsg_len " << len) check_malformed(*p, message(*p, ipproto_ip, 99, u32(1), false, len));
+      // Every known message, one byte short.
+      for (const auto& e : p->layout.receive)
+      {
+        if (!e.present())
+          break;
+        const std::size_t need = asio_ipv4::detail::cmsg_data_size(e.kind);
+        BOOST_TEST_CONTEXT("type " << e.type) check_malformed(*p, message(*p, e.level, e.type, bytes(need - 1, 0)));
+      }
+      // Truncated by the kernel (MSG_CTRUNC): what fits is decoded.
+      const bytes two = cat({good, message(*p, ipproto_ip, 99, bytes(12, 7))}); // 99: no layout's type
+      for (std::size_t cut = good.size(); cut < two.size(); ++cut)
+        check_decode(*p, bytes(two.begin(), two.begin() + static_cast<std::ptrdiff_t>(cut)), true,
+            asio_ipv4::error::control_truncated, before);
+      // Every prefix of a buffer, unflagged: never a read past the end (the
+      // guarded page), and a result that is success or malformed_control.
+      for (std::size_t cut = 0; cut <= two.size(); ++cut)
+      {
+        guarded_copy copy(bytes(two.begin(), two.begin() + static_cast<std::ptrdiff_t>(cut)));
+        control_message m;
+        const error_code ec = asio_ipv4::detail::decode_control(p->layout, copy.data(), copy.size(), false, m);
+        BOOST_TEST((!ec || ec == asio_ipv4::error::malformed_control), "prefix " << cut << ": " << ec.message());
+      }
+    }
+  }
+  // Values a field cannot hold.
+  check_malformed(linux64, message(linux64, ipproto_ip, linux_ip_ttl, u32(256)));
+  check_malformed(linux64, message(linux64, ipproto_udp, linux_udp_gro, u32(65536)));
+  check_malformed(freebsd, message(freebsd, ipproto_ip, bsd_ip_recvif, sockaddr_dl(3, 2))); // not AF_LINK
+  check_malformed(freebsd, message(freebsd, ipproto_ip, freebsd_ip_origdstaddr, sockaddr_in_bsd("10.0.0.1", 1, 28)));
+  check_malformed(windows, message(windows, ipproto_ip, win_ip_tos, u32(0x100)));
+}
+
+// The unpadded last message, and unaligned data, decode the same.
+BOOST_AUTO_TEST_CASE(padding_and_alignment_every_layout)
+{
+  for (const platform* p : {&linux64, &linux32, &freebsd, &macos, &qnx, &windows})
+  {
+    BOOST_TEST_CONTEXT(p->name)
+    {
+      const bytes b = message(*p, ipproto_ip, bsd_ip_recvdstaddr, be_address("10.9.8.7"), false);
+      const control_message expected = p == &freebsd || p == &macos || p == &qnx ? with_destination("10.9.8.7") : control_message();
+      check_decode(*p, b, expected);
+      bytes shifted(1, 0);
+      shifted.insert(shifted.end(), b.begin(), b.end());
+      control_message m;
+      BOOST_TEST(!asio_ipv4::detail::decode_control(p->layout, shifted.data() + 1, b.size(), false, m));
+      BOOST_TEST(describe(m) == describe(expected));
+    }
+  }
+}
+
+// What one layout encodes, the same layout decodes (where a receive type
+// mirrors the send type).
+BOOST_AUTO_TEST_CASE(round_trip)
+{
+  control_message m;
+  m.local = net::ip::make_address_v4("10.0.0.1");
+  m.interface_index = 3;
+  m.ttl = 9;
+  error_code ec;
+  bytes b = encode(linux64, m, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  control_message expected = m;
+  expected.destination = address_v4(); // ipi_addr is left zero on send
+  check_decode(linux64, b, expected);
+
+  control_message src;
+  src.local = net::ip::make_address_v4("10.0.0.1");
+  b = encode(freebsd, src, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  check_decode(freebsd, b, with_destination("10.0.0.1")); // IP_SENDSRCADDR = IP_RECVDSTADDR
+}
+
+// Capacity: too small fails with message_too_long and writes nothing, for
+// every layout.
+BOOST_AUTO_TEST_CASE(capacity_every_layout)
+{
+  for (const platform* p : {&linux64, &linux32, &freebsd, &macos, &qnx, &windows})
+  {
+    BOOST_TEST_CONTEXT(p->name)
+    {
+      control_message m;
+      m.local = net::ip::make_address_v4("10.0.0.1");
+      error_code ec;
+      const std::size_t needed = encode(*p, m, ec).size();
+      BOOST_TEST_REQUIRE(!ec);
+      BOOST_TEST(needed <= asio_ipv4::detail::encoded_space(p->layout));
+      check_encode_fails(*p, m, asio_ipv4::error::message_too_long, needed - 1);
+      BOOST_TEST(encode(*p, m, ec, needed).size() == needed);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
