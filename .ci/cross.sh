@@ -18,47 +18,43 @@
 set -euo pipefail
 
 # ---- not built yet ----------------------------------------------------------
-# Sources that do not compile for a platform yet, "path: why". While a
-# platform's list is not empty, the project is built source by source without
-# them and nothing of it is linked; the stage prints what it leaves out. When
-# the platform seam (issue 8) or the Windows code (issue 9) lands, empty the
-# list: the stage then builds and links everything, and runs the Windows unit
-# tests under Wine. --check-pending says which entries compile again.
+# What does not build for a platform yet, one entry a line, "WHAT: why":
+#   path/of/source.cpp: why    it does not compile: left out, and its target
+#                              is compiled source by source, not linked
+#   link TARGET: why           it compiles but does not link
+# A program links only when every library of the build is complete. The stage
+# prints what it leaves out and fails when an entry names nothing of the build.
+# When the platform seam (issue 8) or the Windows code (issue 9) lands, empty
+# the lists: the stage then builds and links everything, and the Windows stage
+# runs the unit tests under Wine. --check-pending says which entries build now.
 pending_macos=(
-  "src/cmsg_codec.cpp: <linux/errqueue.h> (detail/cmsg_codec.hpp)"
-  "src/network_interface.cpp: <linux/if.h>"
-  "src/segmented_send.cpp: mmsghdr, sendmmsg"
-  "src/source_filter.cpp: group_filter, MCAST_MSFILTER"
   "test/unit/cmsg_codec_test.cpp: <linux/errqueue.h>"
-  "test/unit/contract_test.cpp: the whole API (<linux/errqueue.h>)"
-  "test/unit/icmp_type_test.cpp: <netinet/ip_icmp.h> Linux names"
+  "test/unit/contract_test.cpp: IP_PMTUDISC_DO"
+  "test/unit/icmp_type_test.cpp: <netinet/ip_icmp.h>, not among zig's macOS headers"
   "test/unit/network_interface_test.cpp: <linux/if.h>"
   "test/unit/raw_test.cpp: SO_DOMAIN, SO_PROTOCOL"
-  "test/unit/socket_option_test.cpp: IP_MTU, IP_FREEBIND, IP_PMTUDISC_*, SOL_RAW"
-  "example/demo.cpp: the whole API (<linux/errqueue.h>)"
-  "example/multicast_receiver.cpp: the whole API (<linux/errqueue.h>)"
-  "example/ping_cpp20.cpp: the whole API (<linux/errqueue.h>)"
-  "example/traceroute_cpp20.cpp: the whole API (<linux/errqueue.h>)"
-  "example/udp_server_cpp20.cpp: the whole API (<linux/errqueue.h>)"
+  "test/unit/socket_option_test.cpp: <linux/filter.h>"
+  "link demo: macOS <netinet/in.h> declares setsourcefilter/getsourcefilter without extern \"C\" (src/bsd/source_filter.cpp)"
 )
+win_platform="detail/win/platform.hpp is an #error until the Windows code (issue 9)"
 pending_windows=(
-  "src/cmsg_codec.cpp: <linux/errqueue.h> (detail/cmsg_codec.hpp)"
-  "src/network_interface.cpp: <linux/if.h>"
-  "src/segmented_send.cpp: <sys/socket.h>"
-  "src/source_filter.cpp: <netinet/in.h>"
-  "test/unit/cmsg_codec_test.cpp: <linux/errqueue.h>"
-  "test/unit/contract_test.cpp: the whole API (<linux/errqueue.h>)"
+  "src/cmsg_codec.cpp: $win_platform"
+  "src/segmented_send.cpp: $win_platform"
+  "test/unit/cmsg_codec_test.cpp: $win_platform"
+  "test/unit/cmsg_layout_test.cpp: $win_platform"
+  "test/unit/contract_test.cpp: $win_platform"
   "test/unit/header_test.cpp: <netinet/ip.h>"
   "test/unit/icmp_type_test.cpp: <netinet/ip_icmp.h>"
-  "test/unit/ip_options_roundtrip_test.cpp: <netinet/in.h> (ip4/ip_options.hpp)"
+  "test/unit/ip_options_roundtrip_test.cpp: $win_platform"
   "test/unit/network_interface_test.cpp: <linux/if.h>"
-  "test/unit/raw_test.cpp: <netinet/in.h> (ip4/raw.hpp)"
-  "test/unit/socket_option_test.cpp: <linux/errqueue.h>"
-  "example/demo.cpp: the whole API (<linux/errqueue.h>)"
-  "example/multicast_receiver.cpp: the whole API (<linux/errqueue.h>)"
-  "example/ping_cpp20.cpp: the whole API (<linux/errqueue.h>)"
-  "example/traceroute_cpp20.cpp: the whole API (<linux/errqueue.h>)"
-  "example/udp_server_cpp20.cpp: the whole API (<linux/errqueue.h>)"
+  "test/unit/raw_test.cpp: $win_platform"
+  "test/unit/socket_option_test.cpp: $win_platform"
+  "test/unit/unsupported_option_test.cpp: $win_platform"
+  "example/demo.cpp: $win_platform"
+  "example/multicast_receiver.cpp: $win_platform"
+  "example/ping_cpp20.cpp: $win_platform"
+  "example/traceroute_cpp20.cpp: $win_platform"
+  "example/udp_server_cpp20.cpp: $win_platform"
 )
 # Targets that are Linux by design, never cross-built.
 linux_only_targets=(
@@ -100,78 +96,88 @@ toolchain_check() {
   local dir=$top/build-cross/$1/check
   say "$1: toolchain check (cmake/toolchains/check) in ${dir#$top/}"
   cmake -S "$top/cmake/toolchains/check" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    --toolchain "$top/cmake/toolchains/$2" >/dev/null
+    --toolchain "$top/cmake/toolchains/$2" --no-warn-unused-cli >/dev/null
   cmake --build "$dir" --parallel "$jobs"
 }
 
+# plan_has PLAN KIND TARGET: the plan has a KIND line for TARGET.
+plan_has() {
+  awk -F'\t' -v kind="$2" -v target="$3" \
+    '$1 == kind && $2 == target { found = 1 } END { exit !found }' "$1"
+}
+
 # project_build TARGET TOOLCHAIN PENDING...: configures the project and builds
-# what compiles for the target (see the lists above). Returns 0 with
-# $project_linked true when everything was built and linked.
+# what compiles for the target, linking what links (see the lists above, and
+# .ci/cross_plan.py). Sets $unit_tests_linked.
 project_build() {
   local target=$1 toolchain=$2 dir=$top/build-cross/$1/project
   shift 2
   local pending=("$@") entry
   say "$target: project (cmake/toolchains/$toolchain) in ${dir#$top/}"
   cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    --toolchain "$top/cmake/toolchains/$toolchain" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+    --toolchain "$top/cmake/toolchains/$toolchain" --no-warn-unused-cli \
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
     -DASIO_IPV4_BUILD_TESTS=ON -DASIO_IPV4_BUILD_EXAMPLES=ON \
     -DASIO_IPV4_BUILD_BENCHMARKS=OFF -DASIO_IPV4_INSTALL=OFF >/dev/null
+  python3 "$top/.ci/cross_plan.py" "$dir" "$top" \
+    "$(printf '%s\n' "${linux_only_targets[@]%%:*}")" \
+    "$(printf '%s\n' "${pending[@]%%:*}")" > "$dir/cross-plan.txt"
 
-  # target <TAB> source relative to the top <TAB> object, for each compiled source.
-  local linux_only_names="" pending_paths=""
-  for entry in "${linux_only_targets[@]}"; do linux_only_names+="${entry%%:*} "; done
-  for entry in "${pending[@]}"; do pending_paths+="${entry%%:*} "; done
-  python3 - "$dir" "$top" "$linux_only_names" "$pending_paths" > "$dir/cross-plan.txt" <<'EOF'
-import json, os, re, shlex, sys
-build, top, linux_only, pending = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
-entries = json.load(open(os.path.join(build, "compile_commands.json")))
-sources = set()
-for e in entries:
-    args = shlex.split(e["command"])
-    output = os.path.relpath(os.path.join(e["directory"], args[args.index("-o") + 1]), build)
-    target = re.search(r"CMakeFiles/([^/]+)\.dir/", output).group(1)
-    source = os.path.relpath(os.path.join(e["directory"], e["file"]), top)
-    sources.add(source)
-    kind = "linux-only" if target in linux_only else "pending" if source in pending else "build"
-    print(target, source, output, kind, sep="\t")
-for p in pending:
-    if p not in sources:
-        sys.exit(f"pending source {p} is not in the build: update the list in .ci/cross.sh")
-EOF
-
-  local left_out
-  left_out=$(awk -F'\t' '$4 == "linux-only" { print $1 }' "$dir/cross-plan.txt" | sort -u)
+  local plan=$dir/cross-plan.txt
   for entry in "${linux_only_targets[@]}"; do
-    if grep -qx "${entry%%:*}" <<<"$left_out"; then
+    if plan_has "$plan" linuxonly "${entry%%:*}"; then
       echo "  not built, Linux only: $entry"
     fi
   done
-  if [ ${#pending[@]} -eq 0 ]; then
-    local targets
-    targets=$(awk -F'\t' '$4 == "build" { print $1 }' "$dir/cross-plan.txt" | sort -u)
-    echo "  building and linking:" $targets
-    cmake --build "$dir" --parallel "$jobs" --target $targets
-    project_linked=true
-    return 0
+  if [ ${#pending[@]} -gt 0 ]; then
+    echo "  left out for $target (the list in .ci/cross.sh):"
+    printf '    %s\n' "${pending[@]}"
   fi
-  echo "  left out, not compiling for $target yet (the list in .ci/cross.sh):"
-  printf '    %s\n' "${pending[@]}"
-  echo "  so nothing of the project is linked; compiling the rest, source by source:"
-  awk -F'\t' '$4 == "build" { printf "    %-24s %s\n", $1, $2 }' "$dir/cross-plan.txt"
-  ninja -C "$dir" -j "$jobs" $(awk -F'\t' '$4 == "build" { print $3 }' "$dir/cross-plan.txt")
+  awk -F'\t' '
+    $1 == "link" { linked = linked " " $2 }
+    $1 == "nolink" { order[++n] = $2; why[$2] = $3 }
+    $1 == "compile" { compiled[$2] = compiled[$2] "\n      " $3 }
+    END {
+      print "  built and linked:" (linked == "" ? " nothing" : linked)
+      for (i = 1; i <= n; i++) {
+        t = order[i]
+        print "  not linked: " t " (" why[t] ")"
+        if (t in compiled) print "    compiled:" compiled[t]
+      }
+    }' "$plan"
+  ninja -C "$dir" -j "$jobs" $(awk -F'\t' '$1 == "link" || $1 == "compile" { print $NF }' "$plan")
+  if plan_has "$plan" link asio_ipv4_unit_tests; then
+    unit_tests_linked=true
+  else
+    unit_tests_linked=false
+  fi
+
   if $check_pending; then
-    echo "  trying the left-out sources (--check-pending):"
-    local line source object
-    while IFS=$'\t' read -r _ source object kind; do
+    echo "  trying what is listed (--check-pending):"
+    local kind name source object
+    while IFS=$'\t' read -r kind name source object; do
       [ "$kind" = pending ] || continue
       if ninja -C "$dir" -j "$jobs" "$object" >/dev/null 2>&1; then
         echo "    compiles now: $source (remove it from the list)"
       else
         echo "    still fails:  $source"
       fi
-    done < "$dir/cross-plan.txt"
+    done < "$plan"
+    for entry in "${pending[@]%%:*}"; do
+      [ "${entry#link }" != "$entry" ] || continue
+      if cmake --build "$dir" --target "${entry#link }" >/dev/null 2>&1; then
+        echo "    links now: ${entry#link } (remove it from the list)"
+      else
+        echo "    still fails:  $entry"
+      fi
+    done
   fi
-  project_linked=false
+}
+
+# programs_of TARGET: the programs the last project_build of TARGET linked.
+programs_of() {
+  awk -F'\t' -v dir="$top/build-cross/$1/project" \
+    '$1 == "link" && $3 == "EXECUTABLE" { print dir "/" $4 }' "$top/build-cross/$1/project/cross-plan.txt"
 }
 
 # check_macho FILE ARCH: FILE is a 64-bit Mach-O executable for ARCH.
@@ -187,7 +193,7 @@ check_macho() {
 }
 
 stage_macos() {
-  local zig arch target
+  local zig arch target program
   zig=$(tools/get-zig)
   say "zig $("$zig" version) at $zig"
   export ZIG=$zig
@@ -197,6 +203,9 @@ stage_macos() {
     check_macho "$top/build-cross/$target/check/udp_roundtrip" $arch
     check_macho "$top/build-cross/$target/check/unit_test_check" $arch
     timed "$target project" project_build "$target" "zig-$target.cmake" "${pending_macos[@]}"
+    for program in $(programs_of "$target"); do
+      check_macho "$program" $arch
+    done
   done
   echo "macOS: compiled and linked, not run (no macOS here)."
 }
@@ -211,7 +220,7 @@ stage_windows() {
   timed "$target toolchain check in a network namespace" \
     bash "$top/cmake/toolchains/check/netns_check.sh" "$dir"
   timed "$target project" project_build "$target" mingw-x86_64-windows.cmake "${pending_windows[@]}"
-  if $project_linked; then
+  if $unit_tests_linked; then
     timed "$target unit tests under Wine" ctest --test-dir "$top/build-cross/$target/project" \
       --output-on-failure --no-tests=error -R '^unit\.'
   else
