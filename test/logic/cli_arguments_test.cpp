@@ -12,7 +12,7 @@
 // addresses built with glibc's inet_pton (test_util.hpp).
 
 #include "cli/core/arguments.hpp"
-#include "unit/test_util.hpp"
+#include "test_util.hpp"
 
 #include <boost/test/unit_test.hpp>
 
