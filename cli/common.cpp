@@ -8,6 +8,7 @@
 #include "cli/common.hpp"
 #include "cli/core/arguments.hpp"
 
+#include <asio_ipv4/version.hpp>
 #include <unistd.h>
 
 #include <csignal>
@@ -103,11 +104,7 @@ std::chrono::steady_clock::duration duration_of(double seconds)
 
 std::string version_text()
 {
-#ifdef ASIO_IPV4_CLI_VERSION
-  return std::string("asio-ipv4 ") + ASIO_IPV4_CLI_VERSION;
-#else
-  return "asio-ipv4";
-#endif
+  return std::string("asio-ipv4 ") + ASIO_IPV4_VERSION_STRING;
 }
 
 } // namespace asio_ipv4::cli
