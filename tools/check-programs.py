@@ -371,11 +371,16 @@ SHELL_COMPILER = re.compile(r"(?:CMAKE_(?:C|CXX)_COMPILER(?:_LAUNCHER)?=|\b(?:CX
 CMAKE_COMPILER = re.compile(r"""\bset\s*\(\s*CMAKE_(?:C|CXX)_COMPILER(?:_LAUNCHER)?\s+["']?([A-Za-z][\w.+-]*)"""
                             r"""|CROSSCOMPILING_EMULATOR\s+["']?([A-Za-z][\w.+-]*)""")
 CMAKE_FIND = re.compile(r"find_program\s*\(\s*\w+\s+([^)]*)\)", re.S)
-CMAKE_COMMAND = re.compile(r"\bCOMMAND\s+([A-Za-z][\w.+-]*)")
+CMAKE_COMMAND = re.compile(r"\bCOMMAND\s+([A-Za-z][\w.+:-]*)")
 CMAKE_TARGET = re.compile(r"\badd_(?:executable|library|custom_target)\s*\(\s*([\w.+-]+)")
 JAM_SHELL = re.compile(r'\bSHELL\s+"((?:[^"\\]|\\.)*)"|<testing\.launcher>"((?:[^"\\]|\\.)*)"')
 FIND_KEYWORDS = {"NAMES", "NAMES_PER_DIR", "HINTS", "PATHS", "PATH_SUFFIXES", "DOC", "REQUIRED", "NO_CACHE",
-                 "NO_DEFAULT_PATH", "ENV", "VALIDATOR", "NO_CMAKE_PATH", "NO_SYSTEM_ENVIRONMENT_PATH"}
+                 "NO_DEFAULT_PATH", "ENV", "VALIDATOR", "NO_CMAKE_PATH", "NO_SYSTEM_ENVIRONMENT_PATH",
+                 "NO_PACKAGE_ROOT_PATH", "NO_CMAKE_ENVIRONMENT_PATH", "NO_CMAKE_SYSTEM_PATH",
+                 "NO_CMAKE_INSTALL_PREFIX", "NO_CMAKE_FIND_ROOT_PATH", "ONLY_CMAKE_FIND_ROOT_PATH",
+                 "CMAKE_FIND_ROOT_PATH_BOTH"}
+# Names a foreach() hands to add_executable(${var} ...): targets too.
+CMAKE_FOREACH_TARGETS = re.compile(r"\bforeach\s*\(\s*(\w+)\s+([^)]*)\)(.*?)\bendforeach\b", re.S)
 
 
 def _line_of(text, offset):
@@ -457,7 +462,8 @@ def uses_in(path, text, cmake_targets=frozenset(), shell_functions=frozenset()):
                 if not word.startswith("$"):
                     found.append((_line_of(code, m.start()), word.strip('"')))
         for m in CMAKE_COMMAND.finditer(code):
-            if m.group(1) not in cmake_targets:
+            # An imported target (Doxygen::doxygen) is found by find_package.
+            if m.group(1) not in cmake_targets and "::" not in m.group(1):
                 found.append((_line_of(code, m.start()), m.group(1)))
         for m in CMAKE_COMPILER.finditer(code):
             found.append((_line_of(code, m.start()), m.group(1) or m.group(2)))
@@ -495,6 +501,9 @@ def all_uses(top):
         kind = file_kind(relative, text)
         if kind == "cmake":
             targets.update(CMAKE_TARGET.findall(text))
+            for var, names, body in CMAKE_FOREACH_TARGETS.findall(text):
+                if re.search(r"add_(?:executable|library|custom_target)\s*\(\s*\$\{" + var + r"\}", body):
+                    targets.update(n for n in names.split() if not n.startswith(("$", "IN", "ITEMS", "LISTS")))
         elif kind == "shell":   # functions of a library such as tools/programs.sh
             functions.update(shell_commands(text)[1])
     uses = []
