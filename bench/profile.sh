@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/profile.sh -- user-space instructions per datagram of each drain
 # receiver (and per segment of each sender), counted by callgrind (repeatable, unlike times on a shared
-# machine). Needs valgrind and a build made by bench/run.sh.
+# machine). Needs a build made by bench/run.sh (which also installs valgrind,
+# from tools/bench-packages.txt).
 #
 #   bench/profile.sh [--build-dir DIR] [--datagrams N] [--annotate CASE]
 #
@@ -16,6 +17,7 @@
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
+. "$PWD/tools/programs.sh"   # need
 build=$PWD/build/bench
 datagrams=20000
 annotate=
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-command -v valgrind >/dev/null || { echo "profile.sh: needs valgrind" >&2; exit 1; }
+need valgrind callgrind_annotate
 bench=$build/bench/asio_ipv4_bench
 coro=$build/bench/asio_ipv4_bench_coro
 [ -x "$bench" ] || { echo "profile.sh: no $bench; run bench/run.sh first" >&2; exit 1; }

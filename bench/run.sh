@@ -11,15 +11,16 @@
 #            --only REGEX (cases to run), --doc (quick run, but write doc/),
 #            --build-dir DIR (default build/bench)
 #
-# Builds with CMake (Release) and, when Go and golang-golang-x-net-dev are
-# installed, the Go competitor (GOPATH mode, offline, from /usr/share/gocode).
-# Without Go, its rows are left out and the output says so. Fails when a
-# benchmark fails (a drop in the prefill, a wrong check sum); missed
+# Installs what is missing of tools/debian-packages.txt and
+# tools/bench-packages.txt (Go and its x/net), builds with CMake (Release)
+# and the Go competitor (GOPATH mode, offline, from /usr/share/gocode).
+# Fails when a benchmark fails (a drop in the prefill, a wrong check sum); missed
 # performance targets are reported, not failures.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
 top=$PWD
+. "$top/tools/programs.sh"   # need, install_packages
 build=$top/build/bench
 quick=0
 to_doc=
@@ -60,11 +61,12 @@ else
 fi
 mkdir -p "$build/results" "$(dirname "$out_md")"
 
+install_packages tools/debian-packages.txt tools/bench-packages.txt
+need cmake ninja go python3
+
 echo "==> building (CMake, Release) in $build"
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$top" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DASIO_IPV4_BUILD_TESTS=OFF -DASIO_IPV4_BUILD_EXAMPLES=OFF \
     -DASIO_IPV4_BUILD_BENCHMARKS=ON -DASIO_IPV4_INSTALL=OFF >/dev/null
 fi
@@ -76,17 +78,12 @@ else
   echo "    (no C++20 coroutine benchmark: asio_ipv4_bench_coro did not build)"
 fi
 
-go_args=()
-if command -v go >/dev/null && [ -d /usr/share/gocode/src/golang.org/x/net/ipv4 ]; then
-  echo "==> building the Go competitor (GOPATH mode, offline)"
-  mkdir -p "$build/go-cache"
-  (cd "$top/bench/go" &&
-    GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$build/go-cache" GOFLAGS= GOPROXY=off \
-      go build -o "$build/bench/asio_ipv4_bench_go" drain.go)
-  go_args=(--go "$build/bench/asio_ipv4_bench_go")
-else
-  echo "    (no Go benchmark: needs golang-go and golang-golang-x-net-dev)"
-fi
+echo "==> building the Go competitor (GOPATH mode, offline)"
+mkdir -p "$build/go-cache"
+(cd "$top/bench/go" &&
+  GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$build/go-cache" GOFLAGS= GOPROXY=off \
+    go build -o "$build/bench/asio_ipv4_bench_go" drain.go)
+go_args=(--go "$build/bench/asio_ipv4_bench_go")
 
 echo "==> running: $rounds rounds, $datagrams datagrams per drain, $segments segments per send"
 python3 "$top/bench/driver.py" --bench "$build/bench/asio_ipv4_bench" "${coro_args[@]}" "${go_args[@]}" \

@@ -7,7 +7,8 @@
 #   test/fuzz/run.sh <seconds-per-target>
 #
 # Environment: FUZZ_BUILD_DIR (default build-fuzz, relative to the current
-# directory), FUZZ_CXX (default clang++).
+# directory), FUZZ_CXX (default clang++), CMAKE_CXX_COMPILER_LAUNCHER (ccache,
+# say: CMake reads it from the environment).
 set -euo pipefail
 
 if [[ $# -ne 1 || ! $1 =~ ^[1-9][0-9]*$ ]]; then
@@ -16,6 +17,9 @@ if [[ $# -ne 1 || ! $1 =~ ^[1-9][0-9]*$ ]]; then
 fi
 seconds=$1
 source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$source_dir/tools/programs.sh"   # need
+need cmake ninja
+[[ -n ${FUZZ_CXX:-} ]] || need clang++
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 artifacts=$build_dir/fuzz-artifacts
 
@@ -24,9 +28,7 @@ configure=(-DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++}"
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -fno-omit-frame-pointer"
   -DASIO_IPV4_BUILD_FUZZERS=ON -DASIO_IPV4_BUILD_TESTS=OFF -DASIO_IPV4_BUILD_EXAMPLES=OFF
   -DASIO_IPV4_BUILD_BENCHMARKS=OFF -DASIO_IPV4_INSTALL=OFF)
-command -v ninja >/dev/null && configure+=(-G Ninja)
-command -v ccache >/dev/null && configure+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$source_dir" -B "$build_dir" "${configure[@]}"
+cmake -S "$source_dir" -B "$build_dir" -G Ninja "${configure[@]}"
 cmake --build "$build_dir" --target asio_ipv4_fuzzers
 
 shopt -s nullglob

@@ -73,33 +73,10 @@ bool executable(const std::string& path)
   return ::access(path.c_str(), X_OK) == 0;
 }
 
-// `ip` by absolute path: a non-root PATH on Debian lacks /usr/sbin.
 const std::string& ip_command()
 {
-  static const std::string path = [] {
-    std::vector<std::string> directories;
-    if (const char* env = std::getenv("PATH"))
-    {
-      std::stringstream list(env);
-      for (std::string dir; std::getline(list, dir, ':');)
-        if (!dir.empty())
-          directories.push_back(dir);
-    }
-    for (const char* dir : {"/usr/sbin", "/sbin", "/usr/bin", "/bin"})
-      directories.push_back(dir);
-    for (const auto& dir : directories)
-      if (executable(dir + "/ip"))
-        return dir + "/ip";
-    return std::string();
-  }();
+  static const std::string path = program_path("ip");
   return path;
-}
-
-std::string ip_or_fail()
-{
-  if (ip_command().empty())
-    throw lab_error("iproute2's `ip` was not found");
-  return ip_command();
 }
 
 bool equals_any(const char* value, std::initializer_list<const char*> words)
@@ -329,7 +306,7 @@ privilege_facts current_privilege_facts()
       facts.cap_net_admin = (caps >> 12) & 1;   // CAP_NET_ADMIN
     }
   }
-  facts.ip_tool = !ip_command().empty();
+  facts.ip_tool = find_program("ip").has_value();
   facts.skipping_forbidden =
       skipping_forbidden(std::getenv("CI"), std::getenv("ASIO_IPV4_REQUIRE_PRIVILEGED"));
   return facts;
@@ -456,7 +433,9 @@ process::process(std::vector<std::string> argv)
 
 process::process(const host& where, std::vector<std::string> argv)
 {
-  argv.insert(argv.begin(), {ip_or_fail(), "netns", "exec", where.name()});
+  if (!argv.empty())
+    argv.front() = program_path(argv.front());
+  argv.insert(argv.begin(), {ip_command(), "netns", "exec", where.name()});
   start(argv);
 }
 
@@ -466,6 +445,7 @@ void process::start(const std::vector<std::string>& argv)
   command_ = join_command(argv);
   if (argv.empty())
     throw lab_error("process: empty command");
+  const std::string program = program_path(argv.front());
   int in[2], out[2];
   if (::pipe2(in, O_CLOEXEC) != 0)
     throw lab_error("pipe2: " + errno_text(errno));
@@ -493,6 +473,7 @@ void process::start(const std::vector<std::string>& argv)
   for (const auto& arg : argv)
     args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  const char* file = program.c_str();
   pid_t parent = ::getpid();
   pid_t child = ::fork();
   if (child == 0)
@@ -510,7 +491,7 @@ void process::start(const std::vector<std::string>& argv)
     ::sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::signal(SIGPIPE, SIG_DFL);
-    ::execvp(args[0], args.data());
+    ::execv(file, args.data());
     const char message[] = "exec failed\n";
     ssize_t ignored = ::write(2, message, sizeof message - 1);
     (void)ignored;
@@ -779,7 +760,7 @@ host::host(std::string role) : role_(std::move(role))
   static std::atomic<unsigned> counter{0};
   prepare_lab();
   name_ = name_prefix + std::to_string(::getpid()) + "x" + std::to_string(counter++);
-  run_checked({ip_or_fail(), "netns", "add", name_});
+  run_checked({ip_command(), "netns", "add", name_});
   register_namespace(name_);
   try
   {
@@ -844,7 +825,8 @@ host::namespace_switch::~namespace_switch()
 
 command_result host::try_run(const std::string& command, std::chrono::milliseconds timeout) const
 {
-  return run_command({ip_or_fail(), "netns", "exec", name_, "sh", "-c", command}, timeout);
+  require_programs(command);
+  return run_command({ip_command(), "netns", "exec", name_, program_path("sh"), "-c", command}, timeout);
 }
 
 void host::run(const std::string& command) const
@@ -910,7 +892,7 @@ std::string host::read_file(const std::string& path) const
 
 void host::add_address(const std::string& ifname, const std::string& spec) const
 {
-  std::vector<std::string> argv{ip_or_fail(), "-n", name_, "addr", "add"};
+  std::vector<std::string> argv{ip_command(), "-n", name_, "addr", "add"};
   std::istringstream words(spec);
   for (std::string word; words >> word;)
     argv.push_back(word);
@@ -925,12 +907,12 @@ void host::add_route(const std::string& spec) const
 
 void host::set_mtu(const std::string& ifname, unsigned mtu) const
 {
-  run_checked({ip_or_fail(), "-n", name_, "link", "set", ifname, "mtu", std::to_string(mtu)});
+  run_checked({ip_command(), "-n", name_, "link", "set", ifname, "mtu", std::to_string(mtu)});
 }
 
 void host::set_up(const std::string& ifname, bool up) const
 {
-  run_checked({ip_or_fail(), "-n", name_, "link", "set", ifname, up ? "up" : "down"});
+  run_checked({ip_command(), "-n", name_, "link", "set", ifname, up ? "up" : "down"});
 }
 
 process host::spawn(std::vector<std::string> argv) const
@@ -938,16 +920,14 @@ process host::spawn(std::vector<std::string> argv) const
   return process(*this, std::move(argv));
 }
 
-// The system's python3 starts several times faster than a version-manager
-// shim found first on PATH (pyenv's costs about half a second a start);
-// ASIO_IPV4_PYTHON overrides both.
+// Debian's python3 (its registered path) starts several times faster than a
+// version-manager shim found first on PATH (pyenv's costs about half a
+// second a start); ASIO_IPV4_PYTHON overrides it.
 static std::string python_interpreter()
 {
   if (const char* chosen = std::getenv("ASIO_IPV4_PYTHON"); chosen && *chosen)
     return chosen;
-  if (::access("/usr/bin/python3", X_OK) == 0)
-    return "/usr/bin/python3";
-  return "python3";
+  return program_path("python3");
 }
 
 process host::python(std::string_view script, std::vector<std::string> args) const
@@ -1091,7 +1071,7 @@ link connect(host& left, host& right, unsigned subnet, const link_options& optio
   unsigned right_index = next_free_index(right);
   if (right_index == left_index)
     ++right_index;
-  run_checked({ip_or_fail(), "link", "add", left_name, "index", std::to_string(left_index), "mtu",
+  run_checked({ip_command(), "link", "add", left_name, "index", std::to_string(left_index), "mtu",
       mtu, "netns", left.name(), "type", "veth", "peer", "name", right_name, "index",
       std::to_string(right_index), "mtu", mtu, "netns", right.name()});
   link result{make_end(left, left_name, subnet, 1, options.addresses),

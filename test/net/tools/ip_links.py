@@ -19,7 +19,7 @@ import toolkit
 
 def main():
     try:
-        text = subprocess.run(["ip", "-j", "addr", "show"], check=True,
+        text = subprocess.run([toolkit.program("ip"), "-j", "addr", "show"], check=True,
                               capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError) as e:
         toolkit.fail("ip -j addr show: %s" % e)

@@ -35,6 +35,16 @@ SO_BINDTODEVICE = 25
 PMTU_MODES = {"dont": 0, "want": 1, "do": 2, "probe": 3}
 
 
+def program(name):
+    """The path of `name`, a program of the registry tools/programs.txt; a
+    program that is not installed ends the tool with one line naming its
+    Debian package."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    sys.path.insert(0, os.path.join(top, "tools"))
+    import programs  # pylint: disable=import-outside-toplevel
+    return programs.require(name)
+
+
 def emit(word, fields=()):
     """Prints `word k=v ...` and flushes, so a reader sees the line at once."""
     parts = [word] + ["%s=%s" % (k, v) for k, v in fields]
