@@ -112,7 +112,9 @@ if [ -n "$compare" ]; then
       -DASIO_IPV4_BUILD_BENCHMARKS=ON -DASIO_IPV4_INSTALL=OFF >/dev/null
   fi
   cmake --build "$base" --parallel "${CMAKE_BUILD_PARALLEL_LEVEL:-2}" --target asio_ipv4_bench
-  base_args=(--baseline-bench "$base/bench/asio_ipv4_bench" --baseline-label "$compare ($rev)"
+  label_base=$compare
+  [ "$(git -C "$top" rev-parse --short "$compare")" = "$compare" ] || label_base="$compare ($rev)"
+  base_args=(--baseline-bench "$base/bench/asio_ipv4_bench" --baseline-label "$label_base"
              --compare-markdown "$build/results/compare.md")
   if [ ${#coro_args[@]} -gt 0 ] &&
      cmake --build "$base" --parallel 2 --target asio_ipv4_bench_coro >/dev/null 2>&1; then
