@@ -10,6 +10,13 @@
 #   options: --rounds N, --datagrams N, --segments N (a multiple of 320),
 #            --only REGEX (cases to run), --doc (quick run, but write doc/),
 #            --build-dir DIR (default build/bench)
+#   bench/run.sh --compare REV
+#                           before/after: also builds the benchmarks of git
+#                           revision REV (in DIR-REV) and runs every C++ case
+#                           with both, interleaved; writes the table of rate
+#                           ratios new/old to DIR/results/compare.md (and the
+#                           usual tables to DIR/results/, not to doc/). Combine
+#                           with --quick or --rounds for a shorter run.
 #
 # Installs what is missing of tools/debian-packages.txt and
 # tools/bench-packages.txt (Go and its x/net), builds with CMake (Release)
@@ -28,6 +35,7 @@ rounds=
 datagrams=
 segments=
 only=
+compare=
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,6 +45,7 @@ while [ $# -gt 0 ]; do
     --datagrams) datagrams=$2; shift ;;
     --segments) segments=$2; shift ;;
     --only) only=$2; shift ;;
+    --compare) compare=$2; shift ;;
     --build-dir) build=$(readlink -f "$2"); shift ;;
     -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
@@ -58,6 +67,10 @@ else
   : "${rounds:=9}" "${datagrams:=200000}" "${segments:=128000}"
   label=full
   out_md=$top/doc/performance.md; out_svg=$top/doc/performance.svg
+fi
+if [ -n "$compare" ]; then
+  # The committed numbers describe one revision; a comparison never replaces them.
+  out_md=$build/results/performance.md; out_svg=$build/results/performance.svg
 fi
 mkdir -p "$build/results" "$(dirname "$out_md")"
 
@@ -85,9 +98,33 @@ mkdir -p "$build/go-cache"
     go build -o "$build/bench/asio_ipv4_bench_go" drain.go)
 go_args=(--go "$build/bench/asio_ipv4_bench_go")
 
+base_args=()
+if [ -n "$compare" ]; then
+  need git tar
+  rev=$(git -C "$top" rev-parse --short "$compare")
+  base=$build-$rev
+  echo "==> building the benchmarks of $compare ($rev) in $base"
+  if [ ! -f "$base/CMakeCache.txt" ]; then
+    rm -rf "$base" && mkdir -p "$base/src"
+    git -C "$top" archive "$rev" | tar -x -C "$base/src"
+    cmake -S "$base/src" -B "$base" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DASIO_IPV4_BUILD_TESTS=OFF -DASIO_IPV4_BUILD_EXAMPLES=OFF \
+      -DASIO_IPV4_BUILD_BENCHMARKS=ON -DASIO_IPV4_INSTALL=OFF >/dev/null
+  fi
+  cmake --build "$base" --parallel "${CMAKE_BUILD_PARALLEL_LEVEL:-2}" --target asio_ipv4_bench
+  label_base=$compare
+  [ "$(git -C "$top" rev-parse --short "$compare")" = "$compare" ] || label_base="$compare ($rev)"
+  base_args=(--baseline-bench "$base/bench/asio_ipv4_bench" --baseline-label "$label_base"
+             --compare-markdown "$build/results/compare.md")
+  if [ ${#coro_args[@]} -gt 0 ] &&
+     cmake --build "$base" --parallel 2 --target asio_ipv4_bench_coro >/dev/null 2>&1; then
+    base_args+=(--baseline-coro "$base/bench/asio_ipv4_bench_coro")
+  fi
+fi
+
 echo "==> running: $rounds rounds, $datagrams datagrams per drain, $segments segments per send"
 python3 "$top/bench/driver.py" --bench "$build/bench/asio_ipv4_bench" "${coro_args[@]}" "${go_args[@]}" \
   --rounds "$rounds" --datagrams "$datagrams" --segments "$segments" ${only:+--only "$only"} \
   --markdown "$out_md" --svg "$out_svg" --svg-link "$(basename "$out_svg")" --label "$label" \
-  --save "$build/results/$label.json"
-echo "==> wrote $out_md and $out_svg"
+  --save "$build/results/$label.json" "${base_args[@]}"
+echo "==> wrote $out_md and $out_svg${compare:+ and $build/results/compare.md}"
