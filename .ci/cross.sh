@@ -34,7 +34,6 @@ pending_macos=(
   "test/unit/network_interface_test.cpp: <linux/if.h>"
   "test/unit/raw_test.cpp: SO_DOMAIN, SO_PROTOCOL"
   "test/unit/socket_option_test.cpp: <linux/filter.h>"
-  "link demo: macOS <netinet/in.h> declares setsourcefilter/getsourcefilter without extern \"C\" (src/bsd/source_filter.cpp)"
 )
 win_platform="detail/win/platform.hpp is an #error until the Windows code (issue 9)"
 pending_windows=(

@@ -7,10 +7,13 @@
 
 #include <asio_ipv4/ip4/header.hpp>
 
+#include <asio_ipv4/detail/platform.hpp>
+
 #include <boost/system/system_error.hpp>
 #include <boost/throw_exception.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <ios>
 #include <ostream>
 
@@ -109,6 +112,18 @@ std::size_t validate(const header& h, std::size_t room, boost::system::error_cod
   return 0;
 }
 
+std::uint16_t get16_host(const std::uint8_t* p) noexcept
+{
+  std::uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+
+void put16_host(std::uint8_t* p, std::uint16_t v) noexcept
+{
+  std::memcpy(p, &v, 2);
+}
+
 void throw_if(const boost::system::error_code& ec, const char* what)
 {
   if (ec)
@@ -146,6 +161,32 @@ std::size_t header::marshal(boost::asio::mutable_buffer buffer) const
   const std::size_t length = marshal(buffer, ec);
   throw_if(ec, "asio_ipv4::ip4::header::marshal");
   return length;
+}
+
+std::size_t header::marshal(boost::asio::mutable_buffer buffer, const raw_convention& convention,
+    boost::system::error_code& ec) const noexcept
+{
+  const std::size_t length = marshal(buffer, ec);
+  if (ec || !convention.send_host_order)
+    return length;
+  auto* p = static_cast<std::uint8_t*>(buffer.data());
+  put16_host(p + total_length_at, get16(p + total_length_at));
+  put16_host(p + fragment_at, get16(p + fragment_at));
+  return length;
+}
+
+std::size_t header::marshal(boost::asio::mutable_buffer buffer, const raw_convention& convention) const
+{
+  boost::system::error_code ec;
+  const std::size_t length = marshal(buffer, convention, ec);
+  throw_if(ec, "asio_ipv4::ip4::header::marshal");
+  return length;
+}
+
+raw_convention raw_convention::host() noexcept
+{
+  return {detail::os::raw_send_host_order, detail::os::raw_receive_host_order,
+      detail::os::raw_receive_length_excludes_header};
 }
 
 bool operator==(const header& a, const header& b) noexcept
@@ -195,6 +236,37 @@ void parse_header(boost::asio::const_buffer packet, header& out, boost::system::
   out.checksum = get16(p + checksum_at);
   out.source = get_address(p + source_at);
   out.destination = get_address(p + destination_at);
+}
+
+void parse_header(boost::asio::const_buffer packet, const raw_convention& convention, header& out,
+    boost::system::error_code& ec)
+{
+  if (!convention.receive_host_order && !convention.receive_length_excludes_header)
+    return parse_header(packet, out, ec);
+  // The fixed part rewritten in wire order; the options read in place.
+  const auto* p = static_cast<const std::uint8_t*>(packet.data());
+  if (packet.size() < header::min_length)
+  {
+    ec = error::header_too_short;
+    return;
+  }
+  std::uint8_t wire[header::max_length];
+  const std::size_t length = std::min<std::size_t>(packet.size(), header::max_length);
+  std::memcpy(wire, p, length);
+  std::uint16_t total = convention.receive_host_order ? get16_host(p + total_length_at) : get16(p + total_length_at);
+  if (convention.receive_length_excludes_header)
+    total = static_cast<std::uint16_t>(total + std::size_t(p[version_ihl_at] & 0x0f) * 4);
+  put16(wire + total_length_at, total);
+  if (convention.receive_host_order)
+    put16(wire + fragment_at, get16_host(p + fragment_at));
+  parse_header(boost::asio::const_buffer(wire, length), out, ec);
+}
+
+void parse_header(boost::asio::const_buffer packet, const raw_convention& convention, header& out)
+{
+  boost::system::error_code ec;
+  parse_header(packet, convention, out, ec);
+  throw_if(ec, "asio_ipv4::ip4::parse_header");
 }
 
 void parse_header(boost::asio::const_buffer packet, header& out)

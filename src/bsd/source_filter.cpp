@@ -21,8 +21,26 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <vector>
+
+#if defined(__APPLE__)
+// The macOS SDK declares these two outside its extern "C" block (netinet/in.h),
+// so C++ callers would look for mangled names libSystem does not export:
+// declared again here with C linkage.
+namespace rfc3678 {
+extern "C" int setsourcefilter(int, std::uint32_t, sockaddr*, socklen_t, std::uint32_t, std::uint32_t,
+    sockaddr_storage*);
+extern "C" int getsourcefilter(int, std::uint32_t, sockaddr*, socklen_t, std::uint32_t*, std::uint32_t*,
+    sockaddr_storage*);
+} // namespace rfc3678
+#else
+namespace rfc3678 {
+using ::getsourcefilter;
+using ::setsourcefilter;
+} // namespace rfc3678
+#endif
 
 namespace asio_ipv4 {
 namespace detail {
@@ -60,7 +78,7 @@ void set_source_filter_call(int fd, unsigned interface_index, const boost::asio:
   for (std::size_t i = 0; i < list.size(); ++i)
     to_sockaddr(filter.sources[i], list[i]);
   sockaddr_storage g = group_address(group);
-  if (::setsourcefilter(fd, interface_index, reinterpret_cast<sockaddr*>(&g), sizeof(sockaddr_in),
+  if (rfc3678::setsourcefilter(fd, interface_index, reinterpret_cast<sockaddr*>(&g), sizeof(sockaddr_in),
           filter.mode == ip4::filter_mode::include ? MCAST_INCLUDE : MCAST_EXCLUDE,
           static_cast<std::uint32_t>(list.size()), list.data())
       != 0)
@@ -88,7 +106,7 @@ ip4::source_filter get_source_filter_call(int fd, unsigned interface_index,
   {
     std::uint32_t mode = 0;
     std::uint32_t count = static_cast<std::uint32_t>(list.size());
-    if (::getsourcefilter(fd, interface_index, reinterpret_cast<sockaddr*>(&g), sizeof(sockaddr_in), &mode,
+    if (rfc3678::getsourcefilter(fd, interface_index, reinterpret_cast<sockaddr*>(&g), sizeof(sockaddr_in), &mode,
             &count, list.data())
         != 0)
     {

@@ -151,7 +151,11 @@ using udp_boolean_cases = std::tuple<
     kernel_option<ip4::receive_original_destination, IPPROTO_IP, IP_RECVORIGDSTADDR, 1>,
     kernel_option<ip4::receive_errors, IPPROTO_IP, IP_RECVERR, 1>,
     kernel_option<ip4::bind_address_no_port, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1>,
-    kernel_option<asio_ipv4::udp_gro, SOL_UDP, UDP_GRO, 1>>;
+    kernel_option<asio_ipv4::udp_gro, SOL_UDP, UDP_GRO, 1>,
+    // Linux has no IP_RECVDSTADDR / IP_RECVIF: both BSD switches are IP_PKTINFO.
+    kernel_option<ip4::receive_destination_address, IPPROTO_IP, IP_PKTINFO, 1>,
+    kernel_option<ip4::receive_interface, IPPROTO_IP, IP_PKTINFO, 1>,
+    kernel_option<asio_ipv4::receive_drop_count, SOL_SOCKET, SO_RXQ_OVFL, 1>>;
 
 // Boolean options for raw sockets or CAP_NET_ADMIN (tested on the wire by
 // the network tests).

@@ -112,10 +112,8 @@ struct cmsg_layout
   cmsg_entry send_tos;
   cmsg_entry send_segment;
 
-  constexpr std::size_t align(std::size_t n) const noexcept
-  {
-    return (n + alignment - 1) / alignment * alignment;
-  }
+  // The alignment is a power of two on every platform.
+  constexpr std::size_t align(std::size_t n) const noexcept { return (n + alignment - 1) & ~(alignment - 1); }
   // CMSG_LEN(n) and CMSG_SPACE(n).
   constexpr std::size_t data_offset() const noexcept { return align(header_size); }
   constexpr std::size_t length(std::size_t n) const noexcept { return data_offset() + n; }
@@ -234,6 +232,14 @@ inline constexpr cmsg_layout windows_cmsg_layout{"windows", 16, 8, 8, 2, 0,
         {0, 3, cmsg_kind::tos_int}, {0, 39, cmsg_kind::tos_int}, {0, 50, cmsg_kind::ecn_int},
         {17, 3, cmsg_kind::segment_u32}}},
     {0, 19, cmsg_kind::pktinfo_address_first}, {}, {0, 50, cmsg_kind::ecn_int}, {17, 2, cmsg_kind::segment_u32}};
+
+static_assert((linux_cmsg_layout_64.alignment & (linux_cmsg_layout_64.alignment - 1)) == 0
+        && (linux_cmsg_layout_32.alignment & (linux_cmsg_layout_32.alignment - 1)) == 0
+        && (freebsd_cmsg_layout.alignment & (freebsd_cmsg_layout.alignment - 1)) == 0
+        && (macos_cmsg_layout.alignment & (macos_cmsg_layout.alignment - 1)) == 0
+        && (qnx_cmsg_layout.alignment & (qnx_cmsg_layout.alignment - 1)) == 0
+        && (windows_cmsg_layout.alignment & (windows_cmsg_layout.alignment - 1)) == 0,
+    "alignments are powers of two");
 
 // Every layout, for tests and the fuzzer.
 inline constexpr const cmsg_layout* all_cmsg_layouts[] = {&linux_cmsg_layout_64, &linux_cmsg_layout_32,

@@ -131,7 +131,8 @@ inline std::size_t send_datagram(int fd, iovec* iov, std::size_t iov_count, cons
     const control_message& control, gso_state& gso, bool& split, std::size_t& offset,
     boost::system::error_code& ec) noexcept
 {
-  const std::size_t payload = total_size(iov, iov_count);
+  // Only a send with a segment size needs its length.
+  const std::size_t payload = control.segment_size ? total_size(iov, iov_count) : 0;
   control_buffer<send_control_space> cbuf;
   msghdr m;
   for (;;)

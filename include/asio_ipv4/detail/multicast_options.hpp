@@ -27,7 +27,7 @@ public:
   template <class Protocol>
   int level(const Protocol&) const noexcept
   {
-    return level_to_set(unsupported_level_or_ip());
+    return level_to_set(ip_level);
   }
 
   template <class Protocol>
@@ -57,8 +57,6 @@ protected:
   {
     state_ = request_.name == -1 ? option_state::unsupported : valid ? option_state::valid : option_state::invalid;
   }
-
-  static int unsupported_level_or_ip() noexcept { return ip_level; }
 
   static constexpr int ip_level = 0; // IPPROTO_IP on every platform
   os::multicast_request request_;

@@ -22,6 +22,45 @@
 namespace asio_ipv4 {
 namespace ip4 {
 
+/// How a platform's raw sockets take (IP_HDRINCL) and hand back an IPv4
+/// header, where they differ from the wire.
+///
+/// Linux, OpenBSD and FreeBSD 11 and later take and give the header as it
+/// goes on the wire. macOS (and NetBSD, DragonFly, QNX) take @c ip_len and
+/// @c ip_off in host byte order on an IP_HDRINCL send, and hand received
+/// headers over with both in host order and @c ip_len less the header's own
+/// length; FreeBSD before 11 takes them in host order too, and before 10 gave
+/// them back as macOS does (10 kept the header in @c ip_len). Go's
+/// x/net/ipv4 makes the same distinctions. The kernels recompute the
+/// checksum of a header sent this way.
+///
+/// Pass a convention to @ref header::marshal and @ref parse_header when the
+/// bytes go to or come from a raw socket; @ref host is this platform's.
+struct raw_convention
+{
+  /// An IP_HDRINCL send takes the total length and fragment word in host order.
+  bool send_host_order = false;
+  /// A received header has its total length and fragment word in host order.
+  bool receive_host_order = false;
+  /// A received header's total length does not count the header itself.
+  bool receive_length_excludes_header = false;
+
+  /// The wire format: Linux, OpenBSD, FreeBSD 11 and later, Windows.
+  static constexpr raw_convention wire() noexcept { return {false, false, false}; }
+
+  /// macOS, NetBSD, DragonFly and QNX.
+  static constexpr raw_convention darwin() noexcept { return {true, true, true}; }
+
+  /// FreeBSD 10.
+  static constexpr raw_convention freebsd_10() noexcept { return {true, true, false}; }
+
+  /// FreeBSD before 10.
+  static constexpr raw_convention freebsd_9() noexcept { return {true, true, true}; }
+
+  /// The convention of the platform this program was built for.
+  static raw_convention host() noexcept;
+};
+
 /// An IPv4 header (RFC 791, section 3.1), field by field.
 ///
 /// Fields hold host-order numbers. @c flags holds the three flag bits of the
@@ -153,6 +192,16 @@ struct header
   /// @returns The number of bytes written (the header length).
   std::size_t marshal(boost::asio::mutable_buffer buffer) const;
 
+  /// Writes the header as a raw socket of the given convention takes it
+  /// with IP_HDRINCL: as the other form, then with @c total_length and the
+  /// fragment word in host order where @c convention says so (the checksum
+  /// is the wire header's).
+  std::size_t marshal(boost::asio::mutable_buffer buffer, const raw_convention& convention,
+      boost::system::error_code& ec) const noexcept;
+
+  /// Throwing form of the above.
+  std::size_t marshal(boost::asio::mutable_buffer buffer, const raw_convention& convention) const;
+
   /// Field-by-field equality, @c checksum included.
   friend bool operator==(const header& a, const header& b) noexcept;
 
@@ -165,10 +214,11 @@ std::ostream& operator<<(std::ostream& os, const header& h);
 
 /// Reads an IPv4 header from the start of a packet into an existing header.
 ///
-/// Expects Linux wire format: every field in network byte order and
+/// Expects wire format: every field in network byte order and
 /// @c total_length covering the header, as Linux raw sockets deliver and take
-/// it. (BSD raw sockets historically hand @c ip_len and @c ip_off over in host
-/// order, and some subtract the header from @c ip_len: convert those first.)
+/// it. (Some BSD raw sockets hand @c ip_len and @c ip_off over in host order,
+/// and some subtract the header from @c ip_len: use the form taking a
+/// @ref raw_convention for those.)
 ///
 /// Reading never goes past the header length, and the checksum is read, not
 /// verified: <tt>checksum(boost::asio::buffer(packet, h.header_length)) == 0</tt>
@@ -218,6 +268,16 @@ header parse_header(boost::asio::const_buffer packet, boost::system::error_code&
 /// Same as the @c error_code form, but throws @c boost::system::system_error
 /// on failure.
 header parse_header(boost::asio::const_buffer packet);
+
+/// Reads an IPv4 header as a raw socket of the given convention hands it
+/// over: @c total_length and the fragment word are taken in host order, and
+/// the header's length added to @c total_length, where @c convention says
+/// so; then as the wire form. The checksum is read as it is.
+void parse_header(boost::asio::const_buffer packet, const raw_convention& convention, header& out,
+    boost::system::error_code& ec);
+
+/// Throwing form of the above.
+void parse_header(boost::asio::const_buffer packet, const raw_convention& convention, header& out);
 
 /// The payload of a packet whose header is @c h.
 ///

@@ -132,6 +132,24 @@ inline constexpr option_name mcast_msfilter = no_such_option;
 constexpr int mtu_discover_value(int mode) noexcept { return mode == 0 ? 0 : mode == 2 ? 1 : -1; }
 constexpr int mtu_discover_mode(int value) noexcept { return value == 0 ? 0 : 2; }
 
+// Raw IPv4 headers (ip4::raw_convention): OpenBSD and FreeBSD 11 use the
+// wire format; FreeBSD 10 took ip_len/ip_off in host order and gave them back
+// so, FreeBSD 9 like macOS, whose ip_input also subtracts the header from
+// ip_len before a raw socket sees it (as NetBSD, DragonFly and QNX).
+#if defined(__OpenBSD__) || (defined(__FreeBSD__) && __FreeBSD_version >= 1100000)
+constexpr bool raw_send_host_order = false;
+constexpr bool raw_receive_host_order = false;
+constexpr bool raw_receive_length_excludes_header = false;
+#elif defined(__FreeBSD__) && __FreeBSD_version >= 1000000
+constexpr bool raw_send_host_order = true;
+constexpr bool raw_receive_host_order = true;
+constexpr bool raw_receive_length_excludes_header = false;
+#else
+constexpr bool raw_send_host_order = true;
+constexpr bool raw_receive_host_order = true;
+constexpr bool raw_receive_length_excludes_header = true;
+#endif
+
 // --- I/O.
 #if defined(__FreeBSD__) && __FreeBSD_version >= 1100000
 using multi_message = ::mmsghdr;

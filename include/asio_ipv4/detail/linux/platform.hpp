@@ -75,6 +75,11 @@ inline constexpr option_name mcast_msfilter{IPPROTO_IP, MCAST_MSFILTER};
 constexpr int mtu_discover_value(int mode) noexcept { return mode; }
 constexpr int mtu_discover_mode(int value) noexcept { return value; }
 
+// Raw sockets take and give IPv4 headers as they are on the wire (raw(7)).
+constexpr bool raw_send_host_order = false;
+constexpr bool raw_receive_host_order = false;
+constexpr bool raw_receive_length_excludes_header = false;
+
 // --- I/O.
 using multi_message = ::mmsghdr;
 
