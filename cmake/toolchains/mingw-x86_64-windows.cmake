@@ -10,7 +10,6 @@ set(CMAKE_SYSTEM_VERSION 10.0)
 set(_mingw x86_64-w64-mingw32)
 find_program(CMAKE_C_COMPILER ${_mingw}-gcc-posix NO_CMAKE_FIND_ROOT_PATH)
 find_program(CMAKE_CXX_COMPILER ${_mingw}-g++-posix NO_CMAKE_FIND_ROOT_PATH)
-find_program(CMAKE_RC_COMPILER ${_mingw}-windres NO_CMAKE_FIND_ROOT_PATH)
 if(NOT CMAKE_CXX_COMPILER)
   message(FATAL_ERROR "${_mingw}-g++-posix not found: install the Debian package "
     "g++-mingw-w64-x86-64-posix")
