@@ -218,35 +218,12 @@ private:
   std::size_t size_;
 };
 
+// The library's printer, for failure messages only: comparisons use
+// operator==, which looks at every field.
 std::string describe(const control_message& m)
 {
   std::ostringstream s;
-  auto field = [&](const char* name, const auto& v) {
-    s << name << '=';
-    if constexpr (std::is_arithmetic<std::decay_t<decltype(*v)>>::value)
-    {
-      if (v)
-        s << +*v;
-      else
-        s << '-';
-    }
-    else if (v)
-      s << *v;
-    else
-      s << '-';
-    s << ' ';
-  };
-  field("destination", m.destination);
-  field("local", m.local);
-  field("interface", m.interface_index);
-  field("ttl", m.ttl);
-  field("tos", m.tos);
-  field("original_destination", m.original_destination);
-  s << "error=" << (m.error ? std::to_string(m.error->error) + "/" + std::to_string(m.error->type) : "-") << ' ';
-  if (m.error && m.error->offender)
-    s << "offender=" << *m.error->offender << ' ';
-  field("segment_size", m.segment_size);
-  field("dropped", m.dropped);
+  s << m;
   return s.str();
 }
 
@@ -278,7 +255,7 @@ void check_decode(const platform& p, const bytes& b, bool truncated, const error
   control_message m = junk();
   const error_code ec = asio_ipv4::detail::decode_control(p.layout, copy.data(), copy.size(), truncated, m);
   BOOST_TEST(ec == expected_ec, p.name << ": " << got_expected(ec, expected_ec));
-  BOOST_TEST(describe(m) == describe(expected), p.name);
+  BOOST_TEST(m == expected, p.name << ": decoded " << describe(m) << ", expected " << describe(expected));
 }
 
 void check_decode(const platform& p, const bytes& b, const control_message& expected)
@@ -503,7 +480,7 @@ BOOST_AUTO_TEST_CASE(macos_receive_known_answers)
   // Decoded with 8-byte alignment the same bytes go wrong: the layout matters.
   control_message wrong = junk();
   const error_code ec = asio_ipv4::detail::decode_control(freebsd.layout, b.data(), b.size(), false, wrong);
-  BOOST_TEST((ec || describe(wrong) != describe(expected)));
+  BOOST_TEST((ec || wrong != expected));
 }
 
 BOOST_AUTO_TEST_CASE(macos_send)
@@ -664,7 +641,7 @@ BOOST_AUTO_TEST_CASE(padding_and_alignment_every_layout)
       shifted.insert(shifted.end(), b.begin(), b.end());
       control_message m;
       BOOST_TEST(!asio_ipv4::detail::decode_control(p->layout, shifted.data() + 1, b.size(), false, m));
-      BOOST_TEST(describe(m) == describe(expected));
+      BOOST_TEST(m == expected, "decoded " << describe(m) << ", expected " << describe(expected));
     }
   }
 }
