@@ -111,18 +111,21 @@ struct json
   double n = 0;
   std::string s;
   std::vector<json> items;
-  std::vector<std::pair<std::string, json>> fields;
+  // An object's members as two parallel lists: std::vector may hold the
+  // incomplete json, std::pair may not (clang's libstdc++ checks).
+  std::vector<std::string> keys;
+  std::vector<json> values;
 
   bool has(std::string_view key) const
   {
-    return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == key; });
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
   }
 
   const json& operator[](std::string_view key) const
   {
-    for (const auto& f : fields)
-      if (f.first == key)
-        return f.second;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key)
+        return values[i];
     throw t::lab_error("no field \"" + std::string(key) + "\"");
   }
 
@@ -224,7 +227,9 @@ private:
       {
         std::string key = string_value();
         expect(':');
-        v.fields.emplace_back(std::move(key), value());
+        json member = value();
+        v.keys.push_back(std::move(key));
+        v.values.push_back(std::move(member));
       } while (take(','));
       expect('}');
     }
