@@ -215,6 +215,52 @@ BOOST_AUTO_TEST_CASE(bad_joins_fail_and_change_nothing, *t::needs_root())
   BOOST_TEST(memberships(lab.a, std::nullopt) == before);
 }
 
+
+// The per-socket membership limit: on Linux the host's
+// net.ipv4.igmp_max_memberships (20 unless changed; the BSD constant
+// IP_MAX_MEMBERSHIPS plays this part on QNX and NetBSD). Lowered to 4 here
+// so the test also proves the library reads nothing of its own into it.
+// Oracles: the sysctl as the kernel reads it, /proc/net/igmp of a (the
+// refused join leaves no membership), and a leave making room again.
+BOOST_AUTO_TEST_CASE(membership_limit_is_a_clear_error, *t::needs_root())
+{
+  auto lab = t::two_hosts();
+  lab.a.sysctl("net.ipv4.igmp_max_memberships", "4");
+  const int limit = std::stoi(lab.a.sysctl("net.ipv4.igmp_max_memberships"));
+  BOOST_TEST_REQUIRE(limit == 4);
+  net::io_context io;
+  auto socket = t::udp_socket_in(lab.a, io, {address_v4::any(), port}, true);
+  auto nth_group = [](int n) { return make_address_v4("239.7.0." + std::to_string(n + 1)); };
+  auto joined = [&] {
+    int count = 0;
+    for (int n = 0; n <= limit; ++n)
+      count += memberships(lab.a, nth_group(n)).empty() ? 0 : 1;
+    return count;
+  };
+
+  for (int n = 0; n < limit; ++n)
+    socket.set_option(ip4::join_group(nth_group(n), lab.a_if.index));
+  BOOST_TEST(joined() == limit);
+
+  boost::system::error_code ec;
+  socket.set_option(ip4::join_group(nth_group(limit), lab.a_if.index), ec);
+  BOOST_TEST(error_text(ec) == error_text(net::error::no_buffer_space));
+  BOOST_TEST(memberships(lab.a, nth_group(limit)) == "");
+  BOOST_TEST(joined() == limit);
+
+  // A second socket has a limit of its own.
+  auto other = t::udp_socket_in(lab.a, io, {address_v4::any(), port}, true);
+  other.set_option(ip4::join_group(nth_group(limit), lab.a_if.index), ec);
+  BOOST_TEST(!ec, error_text(ec));
+  other.close();
+
+  socket.set_option(ip4::leave_group(nth_group(0), lab.a_if.index));
+  socket.set_option(ip4::join_group(nth_group(limit), lab.a_if.index), ec);
+  BOOST_TEST(!ec, error_text(ec));
+  BOOST_TEST(memberships(lab.a, nth_group(limit)) == std::to_string(lab.a_if.index) + ":" +
+                                                        nth_group(limit).to_string() + ":1");
+}
+
 // ---- sending: multicast_interface, multicast_ttl, multicast_loopback ---------
 
 // Oracles: sniff.py on both of a's interfaces (outgoing packets to the
