@@ -16,6 +16,7 @@
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
+#include <asio_ipv4/socket_options.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -100,6 +101,11 @@ public:
     s.set_option(ip4::receive_packet_info(true));
     s.set_option(ip4::receive_ttl(true));
     s.set_option(ip4::receive_tos(true));
+    // The kernel's count of datagrams it dropped on this socket (receive
+    // buffer full): tells "lost on the way" from "lost here". Linux only;
+    // elsewhere the count is simply not shown.
+    s.set_option(asio_ipv4::receive_drop_count(true), ec);
+    counts_drops_ = !ec;
     std::string mode;
     if (!command_.sources.empty())
     {
@@ -200,6 +206,8 @@ private:
     ++src.received;
     src.last = now;
     src.last_ttl = control.ttl;
+    if (control.dropped)
+      kernel_dropped_ = *control.dropped;
     if (live_)
       return;
     if (command_.json)
@@ -217,6 +225,8 @@ private:
       line.add("bytes", std::uint64_t(n));
       if (header)
         line.add("seq", header->sequence);
+      if (control.dropped)
+        line.add("dropped", std::uint64_t(*control.dropped));
       print_line(line.str());
       return;
     }
@@ -233,6 +243,12 @@ private:
     line += " " + std::to_string(n) + " bytes";
     if (header)
       line += " seq " + std::to_string(header->sequence);
+    if (control.dropped && *control.dropped != shown_dropped_)
+    {
+      // Only when the count moved: a datagram after a loss in this socket.
+      line += " (kernel dropped " + std::to_string(*control.dropped - shown_dropped_) + " before it)";
+      shown_dropped_ = *control.dropped;
+    }
     print_line(line);
   }
 
@@ -289,6 +305,11 @@ private:
           line += "  ttl " + std::to_string(*s->last_ttl);
         out += line + "\n";
       }
+      if (kernel_dropped_ != 0)
+      {
+        out += "\x1b[2Kkernel dropped " + std::to_string(kernel_dropped_) + " (receive buffer full)\n";
+        drawn_ = std::max<std::size_t>(drawn_, sources_.size() + 1);
+      }
     }
     std::fputs(out.c_str(), stdout);
     std::fflush(stdout);
@@ -310,13 +331,11 @@ private:
         o.add("rate", s->rate(), 1);
         list.add_raw(o.str());
       }
-      print_line(json_object()
-                     .add("summary", json_object()
-                                         .add("group", command_.group.to_string())
-                                         .add("port", unsigned(command_.port))
-                                         .add("received", total_)
-                                         .add("sources", list))
-                     .str());
+      json_object summary;
+      summary.add("group", command_.group.to_string()).add("port", unsigned(command_.port)).add("received", total_);
+      if (counts_drops_)
+        summary.add("kernel_dropped", std::uint64_t(kernel_dropped_));
+      print_line(json_object().add("summary", summary.add("sources", list)).str());
       return;
     }
     print_line("--- " + command_.group.to_string() + ":" + std::to_string(command_.port) + " summary ---");
@@ -334,6 +353,9 @@ private:
         line += " (not numbered)";
       print_line(line + ", " + rate + " pkt/s");
     }
+    if (kernel_dropped_ != 0)
+      print_line("kernel dropped " + std::to_string(kernel_dropped_)
+          + " datagrams on this socket (receive buffer full); they count as lost above");
   }
 
 
@@ -344,6 +366,9 @@ private:
   stopper stopper_;
   bool live_;
   std::uint64_t total_ = 0;
+  std::uint32_t kernel_dropped_ = 0; // the socket's count, from control_message::dropped
+  std::uint32_t shown_dropped_ = 0;
+  bool counts_drops_ = false;        // receive_drop_count is on (Linux)
   std::size_t drawn_ = 0;
   std::vector<std::unique_ptr<source_state>> sources_;
   interface_names names_;

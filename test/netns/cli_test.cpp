@@ -36,6 +36,7 @@
 #include <memory>
 #include <regex>
 #include <sstream>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -622,6 +623,56 @@ BOOST_AUTO_TEST_CASE(loss_and_duplicates_counted_as_the_firewall_made_them, *t::
   BOOST_TEST(static_cast<unsigned long long>(ds["received"].integer()) == 20 + teed);
   BOOST_TEST(static_cast<unsigned long long>(ds["duplicated"].integer()) == teed);
   BOOST_TEST(ds["lost"].integer() == 0);
+}
+
+// Datagrams lost in the listener's own socket: the listener is stopped
+// (SIGSTOP) while a numbered stream fills its receive buffer, then resumes
+// and takes the rest. Oracles: the kernel's Udp RcvbufErrors counter of b
+// (/proc/net/snmp, read before and after) and the sequence numbers, as the
+// tool's "lost" (computed from the numbers, not from the drop count).
+BOOST_AUTO_TEST_CASE(kernel_drops_in_the_listener_are_counted, *t::needs_root() * needs_cli())
+{
+  auto lab = t::two_hosts();
+  auto rcvbuf_errors = [&] {
+    std::istringstream snmp(lab.b.read_file("/proc/net/snmp"));
+    std::vector<std::string> names, values;
+    for (std::string line; std::getline(snmp, line);)
+      if (line.rfind("Udp: ", 0) == 0)
+        (names.empty() ? names : values).push_back(line);
+    BOOST_TEST_REQUIRE(values.size() == 1u);
+    std::istringstream n(names[0]), v(values[0]);
+    for (std::string name, value; n >> name && v >> value;)
+      if (name == "RcvbufErrors")
+        return std::stoull(value);
+    BOOST_FAIL("no Udp RcvbufErrors in /proc/net/snmp");
+    return 0ull;
+  };
+  auto listen = lab.b.spawn(args({"listen", "239.1.1.8:5018", "--timeout", "30", "--json"}));
+  BOOST_TEST_REQUIRE(t::eventually([&] { return joined(lab.b, make_address_v4("239.1.1.8"), lab.b_if.index); }));
+  const auto before = rcvbuf_errors();
+  BOOST_TEST_REQUIRE(::kill(listen.pid(), SIGSTOP) == 0);
+  auto send = lab.a.spawn(args({"send", "239.1.1.8:5018", "--count", "4000", "--rate", "2000", "--size", "1000"}));
+  std::this_thread::sleep_for(1200ms);   // about 2400 sent: far more than the buffer holds
+  BOOST_TEST_REQUIRE(::kill(listen.pid(), SIGCONT) == 0);
+  finish(send);
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST_REQUIRE(::kill(listen.pid(), SIGINT) == 0);
+  auto run = split_summary(finish(listen));
+  const auto kernel = rcvbuf_errors() - before;
+
+  BOOST_TEST_REQUIRE(run.has_summary);
+  BOOST_TEST_REQUIRE(run.summary["sources"].items.size() == 1u);
+  const auto& source = run.summary["sources"].items[0];
+  const long long dropped = run.summary["kernel_dropped"].integer();
+  BOOST_TEST_MESSAGE("kernel_drops: tool " << dropped << ", RcvbufErrors " << kernel << ", received "
+                                             << source["received"].integer() << ", lost " << source["lost"].integer());
+  BOOST_TEST(dropped > 0);
+  BOOST_TEST(static_cast<unsigned long long>(dropped) == kernel);
+  BOOST_TEST(source["lost"].integer() == dropped);
+  BOOST_TEST(source["received"].integer() + dropped == 4000);
+  // The count rides on the datagrams queued after the loss.
+  BOOST_TEST_REQUIRE(!run.records.empty());
+  BOOST_TEST(run.records.back()["dropped"].integer() == dropped);
 }
 
 // SIGINT ends a listen without --count or --timeout, and the summary is
