@@ -72,6 +72,9 @@ linux_only_targets=(
   "asio_ipv4_test_lab: the Linux network-namespace lab"
   "asio_ipv4_loopback_tests: sockets in the test's own Linux network namespace"
   "asio_ipv4_uring_tests: Asio's io_uring backend"
+  "asio_ipv4_uring_loopback_tests: Asio's io_uring backend"
+  "asio_ipv4_uring_netns_tests: Asio's io_uring backend, the Linux network-namespace lab"
+  "asio_ipv4_soak_tests: loopback soak measured through Linux's /proc (drops, resident memory)"
 )
 # The pure-logic test program, which the Windows stage runs under Wine once
 # it links, and its CTest names (test/logic: asio_ipv4_logic_tests, ^logic\.).

@@ -51,12 +51,13 @@ namespace asio_ipv4 {
 ///
 /// @par Thread Safety
 /// @e Distinct @e objects: Safe.@n
-/// @e Shared @e objects: Unsafe. As with Asio sockets, start at most one
-/// receive-type and one send-type operation at a time; on the epoll backend,
-/// drive each socket from one thread at a time (an io_context run by one
-/// thread, or a strand whose reactor is not polled concurrently), since a
-/// readiness wait started after a failed attempt cannot see an edge that
-/// another thread consumed in between.
+/// @e Shared @e objects: Unsafe. Asio's rule, one socket, one strand: use a
+/// cmsg_socket (and its next_layer()) from one strand at a time, that is an
+/// io_context run by one thread, or, when several threads run it, a strand
+/// the socket is constructed on or its handlers are bound to; and start at
+/// most one receive-type and one send-type operation at a time. Nothing more
+/// is needed on any backend: an operation whose readiness wait starts after
+/// the datagram (or room) it waits for arrived still sees it.
 ///
 /// @par Example
 /// @code

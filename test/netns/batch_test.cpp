@@ -7,6 +7,8 @@
 
 #include "prelude.hpp"
 
+#include "io_run.hpp"
+
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/socket_options.hpp>
@@ -85,12 +87,13 @@ BOOST_AUTO_TEST_CASE(batches_of_64_receive_every_datagram_with_its_control, *t::
   {
     boost::system::error_code ec;
     std::size_t n = 0;
+    bool done = false;
     rx.async_receive_batch(batch, [&](boost::system::error_code e, std::size_t count) {
       ec = e;
       n = count;
+      done = true;
     });
-    ctx.restart();
-    BOOST_REQUIRE(ctx.run_for(10s) == 1 || n != 0);
+    BOOST_REQUIRE(t::run_until(ctx, [&] { return done; }, 10s));
     BOOST_REQUIRE_MESSAGE(!ec, ec.message());
     ++calls;
     for (std::size_t i = 0; i < n; ++i)
@@ -195,12 +198,13 @@ BOOST_AUTO_TEST_CASE(partial_batch_send_reports_the_count_that_went_out, *t::nee
   {
     std::vector<tx_message> rest(batch.begin() + static_cast<std::ptrdiff_t>(done), batch.end());
     std::size_t n = 0;
+    bool finished = false;
     tx.async_send_batch(rest, [&](boost::system::error_code e, std::size_t count) {
       BOOST_TEST(!e, e.message());
       n = count;
+      finished = true;
     });
-    ctx.restart();
-    ctx.run_for(10s);
+    t::run_until(ctx, [&] { return finished; }, 10s);
     BOOST_REQUIRE(n > 0u);
     done += n;
   }
@@ -270,12 +274,14 @@ BOOST_AUTO_TEST_CASE(gso_refused_for_too_many_segments_falls_back, *t::needs_roo
   asio_ipv4::control_message cm;
   cm.segment_size = 100;
   std::size_t sent = 0;
+  bool done = false;
   tx.async_send_to(net::buffer(data), udp::endpoint(lab.b_if.address, 7501), cm,
       [&](boost::system::error_code ec, std::size_t n) {
         BOOST_TEST(!ec, ec.message());
         sent = n;
+        done = true;
       });
-  ctx.run_for(10s);
+  t::run_until(ctx, [&] { return done; }, 10s);
   BOOST_TEST(sent == data.size());
   BOOST_TEST(tx.gso_enabled());
   std::set<std::uint32_t> numbers;
@@ -334,13 +340,17 @@ BOOST_AUTO_TEST_CASE(split_send_part_way_ignores_total_and_partial_cancellation,
       n = m;
     }));
     net::steady_timer total(ctx, 100ms), partial(ctx, 150ms);
+    int fired = 0;
     total.async_wait([&](boost::system::error_code) {
       BOOST_TEST(ec == net::error::would_block, "finished before the cancellation");
       signal.emit(net::cancellation_type::total);
+      ++fired;
     });
-    partial.async_wait([&](boost::system::error_code) { signal.emit(net::cancellation_type::partial); });
-    ctx.restart();
-    ctx.run_for(20s);
+    partial.async_wait([&](boost::system::error_code) {
+      signal.emit(net::cancellation_type::partial);
+      ++fired;
+    });
+    t::run_until(ctx, [&] { return ec != net::error::would_block && fired == 2; }, 20s);
     return std::pair(ec, n);
   };
 

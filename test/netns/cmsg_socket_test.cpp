@@ -16,6 +16,8 @@
 
 #include "prelude.hpp"
 
+#include "io_run.hpp"
+
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
@@ -96,12 +98,7 @@ std::string describe(const control_message& c)
 // Runs ctx until `done` or the deadline; true when done.
 bool run_until(net::io_context& ctx, const bool& done, std::chrono::milliseconds timeout = 5s)
 {
-  ctx.restart();
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done && ctx.run_one_until(deadline) != 0)
-  {
-  }
-  return done;
+  return t::run_until(ctx, [&] { return done; }, timeout);
 }
 
 // The outcome of one asynchronous operation.

@@ -16,6 +16,7 @@
 // bytes, without the library.
 
 #include "prelude.hpp"
+#include "io_run.hpp"
 #include "test_util.hpp"
 
 #include <asio_ipv4/cmsg_socket.hpp>
@@ -76,8 +77,7 @@ std::optional<received<typename Socket::endpoint_type>> receive_within(
         r.data.resize(n);
         done = true;
       });
-  io.restart();
-  io.run_for(timeout);
+  t::run_until(io, [&] { return done; }, timeout);
   if (!done)
   {
     socket.next_layer().cancel();

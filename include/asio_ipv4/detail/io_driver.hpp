@@ -14,15 +14,21 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <asio_ipv4/detail/platform.hpp>
 
+#include <array>
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -91,7 +97,26 @@ std::size_t run_blocking(Socket& socket, Attempt& attempt, boost::system::error_
 // MSG_PEEK receive instead: Asio keeps such an operation queued until the
 // socket's state changes, where async_wait would re-arm and complete at
 // once. The peek consumes no datagram; a pending socket error completes it,
-// as it would complete the receive itself.
+// as it would complete the receive itself. A send cannot peek for room: where
+// the platform has one (os::has_edge_wait), it waits for the socket's next
+// write edge with os::async_edge_waiter, so the io_context's own reactor
+// (epoll or io_uring) waits; see wait_for_edge. Elsewhere it waits with
+// async_wait again.
+
+// What an asynchronous send waiting for edges owns: the edge waiter and a
+// timer. Allocated once per operation that meets a spurious wakeup, so that
+// the operation can move while they are in use.
+template <class Executor>
+struct edge_wait_state
+{
+  explicit edge_wait_state(const Executor& ex) : edges(ex), pause(ex) {}
+
+  os::async_edge_waiter<Executor> edges;
+  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+      boost::asio::wait_traits<std::chrono::steady_clock>, Executor>
+      pause;
+};
+
 template <class Socket, class Attempt>
 class io_op
 {
@@ -116,6 +141,55 @@ public:
       ec = boost::asio::error::operation_aborted;
     if (ec)
       return self.complete(ec, attempt_.progress()); // what a split send already sent
+    try_again(self);
+  }
+
+  // The edge wait paired with the peek (see wait_for_edge) completed.
+  template <class Self>
+  void operator()(Self& self, std::array<std::size_t, 2> order, boost::system::error_code edge_ec,
+      boost::system::error_code peek_ec, std::size_t)
+  {
+    peek_saw_datagram_ = false;
+    if (peek_ec == boost::asio::error::interrupted) // io_uring's cancelled receive
+      peek_ec = boost::asio::error::operation_aborted;
+    if (self.cancelled() != boost::asio::cancellation_type::none)
+      return self.complete(boost::asio::error::operation_aborted, attempt_.progress());
+    if (order[0] == 1)
+    {
+      if (peek_ec) // the socket's cancel() or close(), or its pending error
+        return self.complete(peek_ec, attempt_.progress());
+      peek_saw_datagram_ = true;
+    }
+    else if (edge_ec)
+      return self.complete(edge_ec, attempt_.progress());
+    else if (peek_ec && peek_ec != boost::asio::error::operation_aborted)
+      return self.complete(peek_ec, attempt_.progress()); // the peek took the pending error: the send's result
+    try_again(self);
+  }
+
+  // The edge wait paired with the pause completed.
+  template <class Self>
+  void operator()(Self& self, std::array<std::size_t, 2> order, boost::system::error_code edge_ec,
+      boost::system::error_code)
+  {
+    peek_saw_datagram_ = false;
+    // close() during the pause: no operation on the socket saw it.
+    if (self.cancelled() != boost::asio::cancellation_type::none || !socket_.is_open())
+      return self.complete(boost::asio::error::operation_aborted, attempt_.progress());
+    if (order[0] == 0 && edge_ec)
+      return self.complete(edge_ec, attempt_.progress());
+    try_again(self);
+  }
+
+private:
+  template <class Self>
+  void try_again(Self& self)
+  {
+    if constexpr (os::has_edge_wait)
+    {
+      if (edge_wait_)
+        edge_wait_->edges.drain(); // before the attempt: no edge after it is lost
+    }
     boost::system::error_code result;
     const std::size_t n = attempt_.perform(socket_.native_handle(), result);
     if (result == boost::asio::error::would_block)
@@ -126,7 +200,6 @@ public:
     self.complete(result, n);
   }
 
-private:
   template <class Self>
   void wait(Self& self)
   {
@@ -140,13 +213,66 @@ private:
         return socket_.async_receive(
             boost::asio::mutable_buffer(), boost::asio::socket_base::message_peek, std::move(self));
     }
+    if constexpr (Attempt::wait == boost::asio::socket_base::wait_write && os::has_edge_wait)
+    {
+      if (spurious_ && wait_for_edge(self))
+        return;
+    }
     socket_.async_wait(Attempt::wait, std::move(self));
   }
 
+  // A send woken without room waits for the socket's next write edge. A wait
+  // on another descriptor does not see the socket's cancel() or close(), so a
+  // zero-byte MSG_PEEK receive waits on the socket beside it: it consumes
+  // nothing, completes on cancel() and close() (and with a pending socket
+  // error, which the send would have reported itself), and Asio keeps it
+  // queued until the socket's state changes. The first of the two to complete
+  // cancels the other (parallel_group). A peek that finds a datagram queued
+  // which no receive takes would complete at once again, so the next wait
+  // pairs the edge wait with a short pause instead. False when no edge
+  // waiter could be made: the caller waits as before.
+  template <class Self>
+  bool wait_for_edge(Self& self)
+  {
+    namespace experimental = boost::asio::experimental;
+    if (!edge_wait_)
+    {
+      auto state = std::make_unique<edge_wait_state<executor_type>>(socket_.get_executor());
+      boost::system::error_code ec;
+      state->edges.open(socket_.native_handle(), boost::asio::socket_base::wait_write, ec);
+      if (ec)
+        return false;
+      edge_wait_ = std::move(state);
+    }
+    edge_wait_state<executor_type>& state = *edge_wait_;
+    auto edge = state.edges.async_wait(boost::asio::deferred);
+    if (peek_saw_datagram_)
+    {
+      state.pause.expires_after(std::chrono::milliseconds(10));
+      experimental::make_parallel_group(std::move(edge), state.pause.async_wait(boost::asio::deferred))
+          .async_wait(experimental::wait_for_one(), std::move(self));
+    }
+    else
+    {
+      experimental::make_parallel_group(std::move(edge),
+          socket_.async_receive(
+              boost::asio::mutable_buffer(), boost::asio::socket_base::message_peek, boost::asio::deferred))
+          .async_wait(experimental::wait_for_one(), std::move(self));
+    }
+    return true;
+  }
+
+  using executor_type = typename Socket::executor_type;
+  // Only where the platform has an edge wait.
+  using edge_wait_ptr = std::conditional_t<os::has_edge_wait,
+      std::unique_ptr<edge_wait_state<executor_type>>, std::nullptr_t>;
+
   Socket& socket_;
   Attempt attempt_;
-  bool waiting_ = false;  // the first wait was started
-  bool spurious_ = false; // a wakeup found the socket not ready
+  bool waiting_ = false;           // the first wait was started
+  bool spurious_ = false;          // a wakeup found the socket not ready
+  bool peek_saw_datagram_ = false; // the last peek beside an edge wait found a datagram
+  edge_wait_ptr edge_wait_{};
 };
 
 // Posts a finished result to the handler. Through the concrete io_context

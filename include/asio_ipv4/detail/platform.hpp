@@ -17,7 +17,11 @@
 //   - one option_name per socket option, and the multicast request builders;
 //   - the I/O primitives of detail/io_attempts.hpp: multi_message,
 //     receive_messages, send_messages, readiness_waiter, send_flags and the
-//     facility switches (has_error_queue, has_gso).
+//     facility switches (has_error_queue, has_gso);
+//   - has_edge_wait and the class template async_edge_waiter<Executor>: the
+//     asynchronous wait for a socket's next write edge of io_driver.hpp
+//     (Linux: linux/edge_waiter.hpp; declared only where has_edge_wait is
+//     false).
 // Shared code uses only these names; no #if on a platform elsewhere.
 
 #if defined(__linux__)

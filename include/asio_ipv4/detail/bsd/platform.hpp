@@ -187,6 +187,17 @@ constexpr bool has_error_queue = false;
 constexpr int error_queue_flag = 0;
 constexpr bool has_gso = false;
 using readiness_waiter = poll_waiter;
+// No asynchronous wait for a socket's next write edge: a send woken without
+// room waits for writability again (Asio's kqueue or select reactor, level
+// state). It does not spin here as it would on Linux: there is no error
+// queue whose unread entry keeps the socket's error condition raised, and a
+// pending error is cleared by the send that reports it. kqueue's EV_CLEAR
+// would be this platform's edge wait if one is ever needed
+// (doc/reliability.md). Declared only: io_driver.hpp names it where
+// has_edge_wait is true.
+constexpr bool has_edge_wait = false;
+template <class Executor>
+class async_edge_waiter;
 
 } // namespace os
 } // namespace detail

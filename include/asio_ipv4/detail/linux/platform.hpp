@@ -99,6 +99,9 @@ constexpr bool has_error_queue = true;
 constexpr int error_queue_flag = MSG_ERRQUEUE;
 constexpr bool has_gso = true;
 using readiness_waiter = edge_waiter;
+// An asynchronous send woken without room waits for the socket's next
+// write edge (io_driver.hpp): an edge-triggered epoll instance of its own.
+constexpr bool has_edge_wait = true;
 
 } // namespace os
 } // namespace detail

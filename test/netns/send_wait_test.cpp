@@ -1,0 +1,399 @@
+//
+// test/netns/send_wait_test.cpp
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+// A send that waits for room in a full send buffer while the socket's error
+// queue holds an unread entry (IP_RECVERR). poll(2) and every readiness wait
+// report POLLERR for as long as the entry stays, so a send that waits for
+// "writable" and tries again would wake at once, again and again, and burn a
+// core. Each case fills a's send buffer behind a tbf qdisc that holds the
+// packets (veth alone frees them at once), leaves an ICMP port-unreachable
+// entry on the queue, and starts an operation that has to wait.
+//
+// Oracles: the CPU time of the process (getrusage) over a second of waiting;
+// poll(2) and SO_ERROR on the raw descriptor; a plain socket in b that counts
+// the numbered datagrams (every number exactly once, a cancelled send's
+// never).
+
+#include "prelude.hpp"
+
+#include "reliability_util.hpp"
+
+#include <asio_ipv4/cmsg_socket.hpp>
+#include <asio_ipv4/ip4/value_options.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+using asio_ipv4::control_message;
+
+namespace {
+
+using cmsg_udp = asio_ipv4::cmsg_socket<udp::socket>;
+using tx_message = asio_ipv4::message<udp::endpoint, net::const_buffer>;
+
+constexpr std::uint16_t counter_port = 6100;
+constexpr std::uint16_t closed_port = 6199;
+constexpr std::size_t payload_size = 1000;
+
+// a -- b; in a, a UDP cmsg_socket with receive_errors whose send buffer is
+// full behind a slow qdisc and whose error queue holds one unread entry; in
+// b, a plain socket counting what arrives.
+struct held_sender
+{
+  t::two_hosts_lab lab = t::two_hosts();
+  net::io_context ctx;
+  cmsg_udp tx = lab.a.enter([&] { return cmsg_udp(ctx, udp::endpoint(address_v4::any(), 0)); });
+  net::io_context peer_ctx;
+  udp::socket counter = lab.b.enter([&] {
+    udp::socket s(peer_ctx, udp::v4());
+    t::force_receive_buffer(s.native_handle(), 4 << 20);
+    s.bind(udp::endpoint(address_v4::any(), counter_port));
+    return s;
+  });
+  udp::endpoint to{lab.b_if.address, counter_port};
+  int fd = tx.next_layer().native_handle();
+  const control_message no_control;   // must outlive the operations
+  std::uint32_t numbers = 0;   // numbers 0 .. numbers-1 were handed to the kernel
+  t::number_counter arrived;
+
+  held_sender()
+  {
+    tx.next_layer().set_option(ip4::receive_errors(true));
+    tx.next_layer().set_option(net::socket_base::send_buffer_size(4096));
+    // One ICMP port unreachable on the error queue; its pending error is
+    // taken with SO_ERROR, the entry stays.
+    const udp::endpoint closed(lab.b_if.address, closed_port);
+    BOOST_TEST_REQUIRE(::sendto(fd, "x", 1, 0, closed.data(), closed.size()) == 1);
+    BOOST_TEST_REQUIRE(t::take_pending_error_when_queued(fd) == ECONNREFUSED, "no ICMP error arrived");
+    BOOST_TEST_REQUIRE(t::error_reported(fd), "the error-queue entry should stay");
+    // Packets wait in a's qdisc, charged to the socket: after the first, one
+    // every 8 s (1 kbit/s; 1600 bytes of burst, datagrams of 1028 bytes).
+    lab.a.run("tc qdisc add dev " + lab.a_if.name + " root tbf rate 1kbit burst 1600 limit 1000000");
+    fill();
+  }
+
+  std::vector<char> payload(std::uint32_t number) const
+  {
+    std::vector<char> p(payload_size, '.');
+    t::put_number(p, number);
+    return p;
+  }
+
+  // Sends numbered datagrams with plain sendto until the buffer is full.
+  void fill()
+  {
+    for (int i = 0; i < 10000; ++i)
+    {
+      auto p = payload(numbers);
+      if (::sendto(fd, p.data(), p.size(), MSG_DONTWAIT, to.data(), to.size()) < 0)
+      {
+        BOOST_TEST_REQUIRE((errno == EAGAIN || errno == EWOULDBLOCK), "sendto: " << std::strerror(errno));
+        return;
+      }
+      ++numbers;
+    }
+    BOOST_FAIL("the send buffer never filled");
+  }
+
+  // Lets the qdisc go at full speed: the held packets leave, room returns.
+  // tbf runs its queue again at the next enqueue (or when its 8 s watchdog
+  // fires): a datagram from another socket kicks it.
+  void release()
+  {
+    lab.a.run("tc qdisc change dev " + lab.a_if.name + " root tbf rate 1gbit burst 1mb limit 1000000");
+    lab.a.enter([&] {
+      udp::socket kick(peer_ctx, udp::v4());
+      kick.send_to(net::buffer("kick", 4), udp::endpoint(lab.b_if.address, closed_port));
+    });
+  }
+
+  // Counts what reached b (plain recv on the counter socket).
+  void count_arrivals() { arrived.drain(counter.native_handle(), 500ms); }
+};
+
+// CPU time of the process while `ctx` runs for `duration`.
+double cpu_while_running(net::io_context& ctx, std::chrono::milliseconds duration)
+{
+  const double before = t::process_cpu_seconds();
+  t::run_for(ctx, duration);
+  return t::process_cpu_seconds() - before;
+}
+
+// "Well under 5% of a core": the waiting operation may wake a few times,
+// never in a loop.
+constexpr double cpu_limit = 0.05;
+
+// The outcome of one asynchronous operation.
+struct completion
+{
+  bool done = false;
+  boost::system::error_code ec;
+  std::size_t n = 0;
+
+  auto handler()
+  {
+    return [this](boost::system::error_code e, std::size_t k) {
+      done = true;
+      ec = e;
+      n = k;
+    };
+  }
+};
+
+// `op` was started on s.tx and must wait: a second of waiting must cost
+// (almost) no CPU; once room returns it must complete without error.
+void wait_cheaply_then_complete(held_sender& s, completion& op, const char* what)
+{
+  const double used = cpu_while_running(s.ctx, 1s);
+  BOOST_TEST(!op.done, what << " should still be waiting for room: " << t::error_text(op.ec));
+  BOOST_TEST(used < cpu_limit, what << " used " << used << " s of CPU while waiting 1 s");
+  BOOST_TEST_MESSAGE(what << " waiting 1 s: " << used << " s CPU");
+  s.release();
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return op.done; }, 10s), what << " did not complete once room returned");
+  BOOST_TEST(!op.ec, t::error_text(op.ec));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(send_wait_test)
+
+// The spin defect itself. Before the fix: ~1 s of CPU over 1 s of waiting.
+BOOST_AUTO_TEST_CASE(async_send_waiting_for_room_does_not_spin, *t::needs_root())
+{
+  held_sender s;
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  completion send;
+  s.tx.async_send_to(net::buffer(p), s.to, s.no_control, send.handler());
+  wait_cheaply_then_complete(s, send, "async_send_to");
+  BOOST_TEST(send.n == p.size());
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, mine + 1) == "");
+  BOOST_TEST(t::error_reported(s.fd), "the unread error-queue entry is the user's: still queued");
+}
+
+BOOST_AUTO_TEST_CASE(async_send_batch_waiting_for_room_does_not_spin, *t::needs_root())
+{
+  held_sender s;
+  const std::uint32_t first = s.numbers;
+  std::vector<std::vector<char>> payloads;
+  std::vector<tx_message> batch(3);
+  for (std::uint32_t i = 0; i < 3; ++i)
+    payloads.push_back(s.payload(first + i));
+  for (std::uint32_t i = 0; i < 3; ++i)
+  {
+    batch[i].buffer = net::buffer(payloads[i]);
+    batch[i].endpoint = s.to;
+  }
+  completion send;
+  s.tx.async_send_batch(batch, send.handler());
+  wait_cheaply_then_complete(s, send, "async_send_batch");
+  BOOST_TEST(send.n >= 1u);
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, first + static_cast<std::uint32_t>(send.n)) == "");
+}
+
+// The blocking form waits on an edge-triggered epoll instance already; the
+// same oracle keeps it so.
+BOOST_AUTO_TEST_CASE(blocking_send_waiting_for_room_does_not_spin, *t::needs_root())
+{
+  held_sender s;
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(1s);
+    s.release();
+  });
+  boost::system::error_code ec;
+  const double before = t::process_cpu_seconds();
+  std::size_t sent = s.tx.send_to(net::buffer(p), s.to, control_message(), ec);
+  const double used = t::process_cpu_seconds() - before;
+  releaser.join();
+  BOOST_TEST(!ec, t::error_text(ec));
+  BOOST_TEST(sent == p.size());
+  BOOST_TEST(used < cpu_limit, "send_to used " << used << " s of CPU while waiting about 1 s");
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, mine + 1) == "");
+}
+
+// A new ICMP error for the socket while the send waits (crafted in b with a
+// raw socket, quoting one of the socket's datagrams): the send completes
+// with it, as sendmsg itself would fail, and its datagram never leaves.
+// Oracles: icmp_error.py's fields, the counter in b, two entries on the
+// queue read with plain recvmsg(MSG_ERRQUEUE).
+BOOST_AUTO_TEST_CASE(new_icmp_error_completes_the_waiting_send_with_it, *t::needs_root())
+{
+  held_sender s;
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  completion send;
+  s.tx.async_send_to(net::buffer(p), s.to, s.no_control, send.handler());
+  t::run_for(s.ctx, 300ms);
+  BOOST_TEST_REQUIRE(!send.done, t::error_text(send.ec));
+  const auto port = s.tx.next_layer().local_endpoint().port();
+  auto icmp = s.lab.b.python("icmp_error.py", {"--dst", s.lab.a_if.address.to_string(), "--type", "3", "--code",
+      "3", "--quote-src", s.lab.a_if.address.to_string(), "--quote-dst", s.lab.b_if.address.to_string(), "--sport",
+      std::to_string(port), "--dport", std::to_string(counter_port), "--quote-payload", "late"});
+  BOOST_TEST_REQUIRE(icmp.wait(10s).value_or(-1) == 0, icmp.describe());
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return send.done; }, 2s), "the send did not see the new error");
+  BOOST_TEST(send.ec == net::error::connection_refused, t::error_text(send.ec));
+  s.release();
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, mine) == "");   // #mine was never sent
+  int entries = 0;
+  char quoted[64];
+  while (::recv(s.fd, quoted, sizeof(quoted), MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
+    ++entries;
+  BOOST_TEST(entries == 2);   // the first, and the crafted one
+}
+
+// A datagram sits unread on the socket while the send waits: the zero-byte
+// peek beside the edge wait would find it at once, so the send pairs the
+// edge wait with a 10 ms pause instead. Still cheap, close() still ends it,
+// and the datagram is never consumed. Oracle: CPU time, a plain recv of the
+// datagram afterwards.
+BOOST_AUTO_TEST_CASE(unread_datagram_keeps_the_wait_cheap, *t::needs_root())
+{
+  held_sender s;
+  const auto port = s.tx.next_layer().local_endpoint().port();
+  s.lab.b.enter([&] {
+    udp::socket from_b(s.peer_ctx, udp::v4());
+    from_b.send_to(net::buffer("unread", 6), udp::endpoint(s.lab.a_if.address, port));
+  });
+  BOOST_TEST_REQUIRE(t::eventually([&] { return (t::poll_events(s.fd, POLLIN) & POLLIN) != 0; }));
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  completion send;
+  s.tx.async_send_to(net::buffer(p), s.to, s.no_control, send.handler());
+  const double used = cpu_while_running(s.ctx, 1s);
+  BOOST_TEST_REQUIRE(!send.done, t::error_text(send.ec));
+  BOOST_TEST(used < cpu_limit, "async_send_to used " << used << " s of CPU while waiting 1 s");
+  BOOST_TEST_MESSAGE("async_send_to waiting 1 s beside an unread datagram: " << used << " s CPU");
+  char got[16] = {};
+  BOOST_TEST(::recv(s.fd, got, sizeof(got), MSG_PEEK | MSG_DONTWAIT) == 6);
+  BOOST_TEST(std::string(got, 6) == "unread");
+  s.tx.next_layer().close();
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return send.done; }, 1s), "close() did not end the waiting send");
+  BOOST_TEST(send.ec == net::error::operation_aborted, t::error_text(send.ec));
+}
+
+// A receive pending on the same socket while the send waits: a datagram
+// for the socket completes the receive (once), the send keeps waiting and
+// goes out when room returns. Oracle: the payload, the counter in b.
+BOOST_AUTO_TEST_CASE(receive_and_waiting_send_together, *t::needs_root())
+{
+  held_sender s;
+  const auto port = s.tx.next_layer().local_endpoint().port();
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  bool sent = false, received = false;
+  boost::system::error_code send_ec, receive_ec;
+  char got[16] = {};
+  std::size_t got_bytes = 0;
+  udp::endpoint from;
+  control_message control;
+  s.tx.async_receive_from(net::buffer(got), from, control, [&](boost::system::error_code ec, std::size_t n) {
+    received = true;
+    receive_ec = ec;
+    got_bytes = n;
+  });
+  s.tx.async_send_to(net::buffer(p), s.to, s.no_control, [&](boost::system::error_code ec, std::size_t) {
+    sent = true;
+    send_ec = ec;
+  });
+  t::run_for(s.ctx, 300ms);
+  BOOST_TEST_REQUIRE(!sent);
+  BOOST_TEST_REQUIRE(!received);
+  s.lab.b.enter([&] {
+    udp::socket from_b(s.peer_ctx, udp::v4());
+    from_b.send_to(net::buffer("hello", 5), udp::endpoint(s.lab.a_if.address, port));
+  });
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return received; }, 2s), "the receive missed its datagram");
+  BOOST_TEST(!receive_ec, t::error_text(receive_ec));
+  BOOST_TEST(std::string(got, got_bytes) == "hello");
+  const double used = cpu_while_running(s.ctx, 500ms);
+  BOOST_TEST(!sent);
+  BOOST_TEST(used < cpu_limit, used << " s of CPU while waiting 0.5 s");
+  s.release();
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return sent; }, 10s));
+  BOOST_TEST(!send_ec, t::error_text(send_ec));
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, mine + 1) == "");
+  BOOST_TEST(::recv(s.fd, got, sizeof(got), MSG_DONTWAIT) < 0);   // nothing else was queued
+}
+
+// Every way of cancelling a send that waits in that state: it completes with
+// operation_aborted within a second, costs nothing while it waits, and its
+// datagram never leaves.
+enum class canceller { terminal, partial, total, socket_cancel, socket_close };
+
+void check_cancellation(canceller how)
+{
+  held_sender s;
+  const std::uint32_t mine = s.numbers;
+  auto p = s.payload(mine);
+  net::cancellation_signal signal;
+  bool done = false;
+  boost::system::error_code result;
+  std::size_t sent = 0;
+  s.tx.async_send_to(net::buffer(p), s.to, s.no_control,
+      net::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec, std::size_t n) {
+        done = true;
+        result = ec;
+        sent = n;
+      }));
+  const double used = cpu_while_running(s.ctx, 300ms);
+  BOOST_TEST_REQUIRE(!done, t::error_text(result));
+  BOOST_TEST(used < cpu_limit, used << " s of CPU while waiting 0.3 s");
+  switch (how)
+  {
+  case canceller::terminal:
+    signal.emit(net::cancellation_type::terminal);
+    break;
+  case canceller::partial:
+    signal.emit(net::cancellation_type::partial);
+    break;
+  case canceller::total:
+    signal.emit(net::cancellation_type::total);
+    break;
+  case canceller::socket_cancel:
+    s.tx.next_layer().cancel();
+    break;
+  case canceller::socket_close:
+    s.tx.next_layer().close();
+    break;
+  }
+  BOOST_TEST_REQUIRE(t::run_until(s.ctx, [&] { return done; }, 1s), "the cancelled send did not complete");
+  BOOST_TEST(result == net::error::operation_aborted, t::error_text(result));
+  BOOST_TEST(sent == 0u);
+  if (how != canceller::socket_close)
+    BOOST_TEST(t::error_reported(s.fd), "the error-queue entry should stay");
+  s.release();
+  s.count_arrivals();
+  BOOST_TEST(s.arrived.exactly_once(0, mine) == "");   // and #mine never
+}
+
+BOOST_AUTO_TEST_CASE(terminal_cancellation, *t::needs_root()) { check_cancellation(canceller::terminal); }
+BOOST_AUTO_TEST_CASE(partial_cancellation, *t::needs_root()) { check_cancellation(canceller::partial); }
+BOOST_AUTO_TEST_CASE(total_cancellation, *t::needs_root()) { check_cancellation(canceller::total); }
+BOOST_AUTO_TEST_CASE(socket_cancel, *t::needs_root()) { check_cancellation(canceller::socket_cancel); }
+BOOST_AUTO_TEST_CASE(socket_close, *t::needs_root()) { check_cancellation(canceller::socket_close); }
+
+BOOST_AUTO_TEST_SUITE_END()
