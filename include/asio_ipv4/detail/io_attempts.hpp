@@ -201,6 +201,12 @@ public:
   std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
 
+  // What the operation works on, for drivers that make their own calls
+  // (the overlapped driver of detail/win/iocp_driver.hpp).
+  const MutableBuffers& buffers() const noexcept { return buffers_; }
+  Endpoint* sender() const noexcept { return sender_; }
+  control_message& control() const noexcept { return *control_; }
+
 private:
   MutableBuffers buffers_;
   Endpoint* sender_;
@@ -234,6 +240,12 @@ public:
   // terminal cancellation can stop it.
   std::size_t progress() const noexcept { return offset_; }
   bool started() const noexcept { return offset_ != 0; }
+
+  // What the operation works on, for drivers that make their own calls.
+  const ConstBuffers& buffers() const noexcept { return buffers_; }
+  const Endpoint* destination() const noexcept { return destination_; }
+  const control_message& control() const noexcept { return *control_; }
+  gso_state& gso() const noexcept { return *gso_; }
 
 private:
   ConstBuffers buffers_;
@@ -298,6 +310,11 @@ public:
 
   // True once any message, or any datagram of a split message, went out.
   bool started() const noexcept { return done_ != 0 || (split_ && messages_[done_].bytes != 0); }
+
+  // What the operation works on, for drivers that make their own calls.
+  Message* messages() const noexcept { return messages_; }
+  std::size_t size() const noexcept { return count_; }
+  gso_state& gso() const noexcept { return *gso_; }
 
 private:
   // A message GSO cuts into several datagrams.
@@ -401,6 +418,10 @@ public:
   // A batch receive completes as soon as it took anything.
   std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
+
+  // What the operation works on, for drivers that make their own calls.
+  Message* messages() const noexcept { return messages_; }
+  std::size_t size() const noexcept { return count_; }
 
 private:
   static std::size_t chunk(int fd, Message* msgs, std::size_t n, boost::system::error_code& ec)

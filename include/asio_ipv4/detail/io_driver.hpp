@@ -20,6 +20,7 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 
 #include <cstddef>
@@ -190,12 +191,22 @@ private:
   Socket* socket_;
 };
 
-// Starts an asynchronous operation.
+// The readiness driver above is the asynchronous driver of the platforms
+// whose file says os::io_model = readiness_model.
+template <class Socket>
+struct async_initiation<readiness_model, Socket>
+{
+  using type = initiate_io<Socket>;
+};
+
+// Starts an asynchronous operation with the platform's driver: the readiness
+// driver above, or the one os::io_model names (detail/io_model.hpp).
 template <class Token, class Socket, class Attempt>
 auto async_run(Socket& socket, Attempt attempt, Token&& token)
 {
+  using initiation = typename async_initiation<os::io_model, Socket>::type;
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-      initiate_io<Socket>(socket), token, std::move(attempt));
+      initiation(socket), token, std::move(attempt));
 }
 
 } // namespace detail

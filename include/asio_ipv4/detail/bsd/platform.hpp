@@ -14,6 +14,7 @@
 // doc/portability.md), never run here.
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
 #include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
@@ -187,6 +188,8 @@ constexpr bool has_error_queue = false;
 constexpr int error_queue_flag = 0;
 constexpr bool has_gso = false;
 using readiness_waiter = poll_waiter;
+// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+using io_model = readiness_model;
 
 } // namespace os
 } // namespace detail

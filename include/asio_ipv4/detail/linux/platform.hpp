@@ -12,6 +12,7 @@
 // in src/linux/host_checks.cpp.
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/linux/edge_waiter.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
@@ -99,6 +100,8 @@ constexpr bool has_error_queue = true;
 constexpr int error_queue_flag = MSG_ERRQUEUE;
 constexpr bool has_gso = true;
 using readiness_waiter = edge_waiter;
+// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+using io_model = readiness_model;
 
 } // namespace os
 } // namespace detail
