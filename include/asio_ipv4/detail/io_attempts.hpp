@@ -12,6 +12,7 @@
 #include <asio_ipv4/detail/cmsg_codec.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/detail/segmented_send.hpp>
+#include <asio_ipv4/detail/socket_types.hpp>
 #include <asio_ipv4/detail/syscall.hpp>
 #include <asio_ipv4/error.hpp>
 
@@ -19,9 +20,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
-
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <cstddef>
 #include <iterator>
@@ -147,7 +145,7 @@ inline std::size_t send_datagram(int fd, iovec* iov, std::size_t iov_count, cons
       send_segmented(fd, m, *control.segment_size, offset, ec);
       return offset;
     }
-    auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, os::send_flags); });
+    auto r = checked_syscall(ec, [&] { return os::send_message(fd, m, os::send_flags); });
     if (!ec)
       return static_cast<std::size_t>(r);
     if (!gso.refused(control, payload, ec))
@@ -188,7 +186,7 @@ public:
     fill_msghdr(m, iov, n, sender_ ? sender_->data() : nullptr, sender_ ? sender_->capacity() : 0, cbuf.bytes,
         sizeof(cbuf.bytes));
     auto r = checked_syscall(
-        ec, [&] { return ::recvmsg(fd, &m, os::receive_flags | (error_queue ? os::error_queue_flag : 0)); });
+        ec, [&] { return os::receive_message(fd, m, os::receive_flags | (error_queue ? os::error_queue_flag : 0)); });
     if (ec)
       return 0;
     if (sender_)

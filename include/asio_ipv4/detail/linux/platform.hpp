@@ -15,6 +15,7 @@
 #include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/linux/edge_waiter.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
+#include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
 
 #include <netinet/in.h>

@@ -8,7 +8,8 @@
 #ifndef ASIO_IPV4_DETAIL_POSIX_MESSAGE_LOOP_HPP
 #define ASIO_IPV4_DETAIL_POSIX_MESSAGE_LOOP_HPP
 
-// recvmmsg / sendmmsg where a system lacks them: a loop of recvmsg /
+// The one recvmsg/sendmsg wrapper of the POSIX systems, and recvmmsg /
+// sendmmsg where a system lacks them: a loop of recvmsg /
 // sendmsg with the same results. A call returns the number of messages
 // handled; -1 (errno set) only when the first one failed; a later failure
 // ends the loop with the count so far, and the next call reports it (as
@@ -20,6 +21,18 @@
 namespace asio_ipv4 {
 namespace detail {
 namespace os {
+
+// recvmsg / sendmsg as the attempts call them (Windows has its own,
+// detail/win/message_io.hpp).
+inline ssize_t receive_message(int fd, msghdr& m, int flags) noexcept
+{
+  return ::recvmsg(fd, &m, flags);
+}
+
+inline ssize_t send_message(int fd, msghdr& m, int flags) noexcept
+{
+  return ::sendmsg(fd, &m, flags);
+}
 
 struct looped_message
 {
@@ -44,12 +57,12 @@ int loop_messages(looped_message* m, unsigned n, Call call) noexcept
 
 inline int receive_looped(int fd, looped_message* m, unsigned n, int flags) noexcept
 {
-  return loop_messages(m, n, [&](msghdr& h) { return ::recvmsg(fd, &h, flags); });
+  return loop_messages(m, n, [&](msghdr& h) { return receive_message(fd, h, flags); });
 }
 
 inline int send_looped(int fd, looped_message* m, unsigned n, int flags) noexcept
 {
-  return loop_messages(m, n, [&](msghdr& h) { return ::sendmsg(fd, &h, flags); });
+  return loop_messages(m, n, [&](msghdr& h) { return send_message(fd, h, flags); });
 }
 
 } // namespace os
