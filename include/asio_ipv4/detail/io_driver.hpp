@@ -212,4 +212,7 @@ auto async_run(Socket& socket, Attempt attempt, Token&& token)
 } // namespace detail
 } // namespace asio_ipv4
 
+// A platform's own asynchronous driver, when os::io_model names another.
+#include <asio_ipv4/detail/platform_driver.hpp>
+
 #endif // ASIO_IPV4_DETAIL_IO_DRIVER_HPP

@@ -16,7 +16,7 @@
 // becomes "start, let the port say when it is done". doc/windows_iocp.md
 // says what this does and what was seen under Wine.
 //
-// Included at the end of detail/win/platform.hpp, after every os:: name:
+// Included through detail/platform_driver.hpp, after the readiness driver:
 // it uses the attempts (detail/io_attempts.hpp) only for their data, the
 // codec for control messages and gso_state for the user-space split of
 // sends with a segment size.
@@ -63,22 +63,13 @@ inline bool is_system_error(const error_code& ec, unsigned long value) noexcept
   return ec.category() == boost::asio::error::get_system_category() && ec.value() == static_cast<int>(value);
 }
 
-// WSARecvMsg is not exported by ws2_32: it is asked for once per process
-// (WSAIoctl SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_WSARECVMSG) and kept.
+// WSARecvMsg (an extension function, found once per process by
+// os::wsa_recv_msg), or the error that kept it from being found.
 inline LPFN_WSARECVMSG receive_message_function(SOCKET s, error_code& ec) noexcept
 {
-  static std::atomic<LPFN_WSARECVMSG> cached{nullptr};
-  LPFN_WSARECVMSG f = cached.load(std::memory_order_acquire);
-  if (f)
-    return f;
-  GUID id = WSAID_WSARECVMSG;
-  DWORD size = 0;
-  if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &f, sizeof f, &size, nullptr, nullptr) != 0)
-  {
+  LPFN_WSARECVMSG f = os::wsa_recv_msg(s);
+  if (!f)
     ec = system_error(static_cast<unsigned long>(::WSAGetLastError()));
-    return nullptr;
-  }
-  cached.store(f, std::memory_order_release);
   return f;
 }
 
@@ -101,6 +92,10 @@ inline bool packet_follows(int result, error_code& ec) noexcept
   return false;
 }
 
+// ERROR_HANDLES_CLOSED of <winerror.h> (mingw-w64 lacks it): what Wine 8
+// completes a call with when the socket is closed under it.
+constexpr unsigned long error_handles_closed = 676;
+
 // A completion's Win32 code as the error Asio's own socket operations give.
 // ERROR_MORE_DATA (a truncated datagram) is left for the receive to decide.
 inline error_code completion_error(const error_code& ec, SOCKET s) noexcept
@@ -109,7 +104,7 @@ inline error_code completion_error(const error_code& ec, SOCKET s) noexcept
     return ec;
   switch (ec.value())
   {
-  case ERROR_HANDLES_CLOSED: // Wine: the handle was closed under the call
+  case error_handles_closed:
     return boost::asio::error::operation_aborted;
   case ERROR_NETNAME_DELETED:
   {
@@ -678,8 +673,9 @@ template <class Core, class Handler, class IoExecutor>
 class overlapped_handler
 {
 public:
-  overlapped_handler(Handler&& handler, Core* core, const IoExecutor& io_ex)
-    : handler_(std::move(handler)), core_(core), io_ex_(io_ex)
+  template <class H>
+  overlapped_handler(H&& handler, Core* core, const IoExecutor& io_ex)
+    : handler_(std::forward<H>(handler)), core_(core), io_ex_(io_ex)
   {
   }
 

@@ -14,6 +14,7 @@
 // Windows, so what Wine cannot show is said there.
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
 #include <asio_ipv4/detail/win/message_io.hpp>
 #include <asio_ipv4/detail/win/multicast_requests.hpp>
@@ -100,6 +101,9 @@ constexpr bool raw_receive_length_excludes_header = false;
 // (detail/win/message_io.hpp), the blocking driver's wait through WSAPoll.
 using multi_message = looped_message;
 using readiness_waiter = poll_waiter;
+// Asynchronous operations: overlapped calls completed through the
+// io_context's completion port (detail/win/iocp_driver.hpp).
+using io_model = completion_model;
 
 constexpr int receive_flags = 0;
 constexpr int send_flags = 0;
