@@ -17,6 +17,7 @@
 #include <asio_ipv4/ip4/value_options.hpp>
 
 #include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,7 @@
 #include <boost/asio/ip/unicast.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <winsock2.h>
@@ -392,6 +394,7 @@ BOOST_AUTO_TEST_CASE(cancellation_racing_arrival_loses_nothing)
   udp::endpoint sender;
   asio_ipv4::control_message cm;
   int delivered = 0, kept = 0, lost = 0;
+  int threaded_delivered = 0, threaded_kept = 0; // the third way
   constexpr std::uint32_t rounds = 300;
   std::minstd_rand random(12345);
   for (std::uint32_t i = 0; i < rounds; ++i)
@@ -401,26 +404,42 @@ BOOST_AUTO_TEST_CASE(cancellation_racing_arrival_loses_nothing)
     p.rx.async_receive_from(net::buffer(&got, sizeof got), sender, cm,
         net::bind_cancellation_slot(sig.slot(), [&](error_code ec, std::size_t) { result = ec; }));
     p.ctx.poll(); // the receive is pending
-    // The datagram comes from another thread, the cancellation from this
-    // one, each after its own random spin (0 to ~100 us), so that either
-    // can be first or both in flight at once.
-    const std::uint32_t send_spin = random() % 20000, cancel_spin = random() % 20000;
-    std::thread sender_thread([&, i] {
-      for (volatile std::uint32_t spin = 0; spin < send_spin; spin = spin + 1)
+    // Three ways, in turn: the datagram arrives before the cancellation
+    // (the receive finished in the kernel; CancelIoEx finds nothing to
+    // cancel), after it, or from another thread while the cancellation is
+    // made, each side after a random spin (0 to ~100 us).
+    if (i % 3 == 0)
+    {
+      p.send_number(i);
+      std::this_thread::sleep_for(1ms);
+      sig.emit(net::cancellation_type::terminal);
+    }
+    else if (i % 3 == 1)
+    {
+      sig.emit(net::cancellation_type::terminal);
+      p.send_number(i);
+    }
+    else
+    {
+      const std::uint32_t send_spin = random() % 20000, cancel_spin = random() % 20000;
+      std::thread sender_thread([&, i] {
+        for (volatile std::uint32_t spin = 0; spin < send_spin; spin = spin + 1)
+        {
+        }
+        p.send_number(i);
+      });
+      for (volatile std::uint32_t spin = 0; spin < cancel_spin; spin = spin + 1)
       {
       }
-      p.send_number(i);
-    });
-    for (volatile std::uint32_t spin = 0; spin < cancel_spin; spin = spin + 1)
-    {
+      sig.emit(net::cancellation_type::terminal);
+      sender_thread.join();
     }
-    sig.emit(net::cancellation_type::terminal);
-    sender_thread.join();
     BOOST_TEST_REQUIRE(p.run_until([&] { return result != net::error::would_block; }));
     if (!result)
     {
       BOOST_TEST_REQUIRE(got == i);
       ++delivered;
+      threaded_delivered += i % 3 == 2;
       continue;
     }
     BOOST_TEST_REQUIRE(result == net::error::operation_aborted, describe(result));
@@ -429,7 +448,10 @@ BOOST_AUTO_TEST_CASE(cancellation_racing_arrival_loses_nothing)
     if (still && still->size() == sizeof n)
       std::memcpy(&n, still->data(), sizeof n);
     if (n == i)
+    {
       ++kept;
+      threaded_kept += i % 3 == 2;
+    }
     else
       ++lost;
   }
@@ -437,7 +459,8 @@ BOOST_AUTO_TEST_CASE(cancellation_racing_arrival_loses_nothing)
                                    << " delivered with the datagram, " << kept << " aborted with it still queued, "
                                    << lost << " lost");
   std::cout << "cancellation race on " << system_name() << ": delivered " << delivered << ", aborted and kept "
-            << kept << ", lost " << lost << " (of " << rounds << ")\n";
+            << kept << ", lost " << lost << " (of " << rounds << "; from another thread: delivered "
+            << threaded_delivered << ", kept " << threaded_kept << ")\n";
   BOOST_TEST(lost == 0);
   BOOST_TEST(delivered + kept == int(rounds));
   if (delivered == 0 || kept == 0)
@@ -722,6 +745,65 @@ BOOST_AUTO_TEST_CASE(send_with_ttl_is_not_supported_and_sends_nothing)
   BOOST_TEST_REQUIRE(p.run_until([&] { return result != net::error::would_block; }));
   BOOST_TEST(result == net::error::operation_not_supported, describe(result));
   BOOST_TEST(!p.plain_receive(p.peer).has_value());
+}
+
+// A TOS per datagram: Windows takes only the two ECN bits (IP_ECN); a
+// receiver with receive_tos says what arrived. DSCP bits cannot be sent per
+// datagram there: operation_not_supported, nothing sent.
+BOOST_AUTO_TEST_CASE(send_with_ecn_bits)
+{
+  loopback_pair p;
+  asio_ipv4::control_message cm;
+  cm.tos = 0x02; // ECT(0)
+  error_code result = net::error::would_block;
+  // The library's receiver is checked against a plain peer's TOS in
+  // receive_reports_destination_interface_ttl_and_tos.
+  std::array<char, 8> buf{};
+  udp::endpoint sender;
+  asio_ipv4::control_message got;
+  error_code rresult = net::error::would_block;
+  cmsg_udp rx2(p.ctx, udp::endpoint(net::ip::address_v4::loopback(), 0));
+  rx2.next_layer().set_option(asio_ipv4::ip4::receive_tos(true));
+  rx2.async_receive_from(net::buffer(buf), sender, got, [&](error_code ec, std::size_t) { rresult = ec; });
+  p.rx.async_send_to(net::buffer("ecn", 3), rx2.next_layer().local_endpoint(), cm, [&](error_code ec, std::size_t) { result = ec; });
+  BOOST_TEST_REQUIRE(p.run_until([&] { return result != net::error::would_block && rresult != net::error::would_block; }));
+  BOOST_TEST(!result, describe(result));
+  BOOST_TEST(!rresult, describe(rresult));
+  if (!got.tos)
+    skip("send_ecn_oracle", "no TOS control message on " + system_name());
+  else if (*got.tos == 0x02)
+    BOOST_TEST(true);
+  else if (!wine_version().empty())
+    skip("send_ecn", system_name() + " delivered TOS " + std::to_string(*got.tos)
+        + ": its WSASendMsg drops the IP_ECN control message while reporting success");
+  else
+    BOOST_TEST(int(*got.tos) == 0x02);
+
+  cm.tos = 0xb8; // EF: DSCP bits
+  result = net::error::would_block;
+  p.rx.async_send_to(net::buffer("ef", 2), p.peer.local_endpoint(), cm, [&](error_code ec, std::size_t) { result = ec; });
+  BOOST_TEST_REQUIRE(p.run_until([&] { return result != net::error::would_block; }));
+  BOOST_TEST(result == net::error::operation_not_supported, describe(result));
+  BOOST_TEST(!p.plain_receive(p.peer).has_value());
+}
+
+// The handler runs where its associated executor says (a strand here).
+BOOST_AUTO_TEST_CASE(handler_runs_on_its_associated_executor)
+{
+  loopback_pair p;
+  auto strand = net::make_strand(p.ctx);
+  std::uint32_t got = 0;
+  udp::endpoint sender;
+  asio_ipv4::control_message cm;
+  bool ran = false, on_strand = false;
+  p.rx.async_receive_from(net::buffer(&got, sizeof got), sender, cm, net::bind_executor(strand, [&](error_code, std::size_t) {
+    ran = true;
+    on_strand = strand.running_in_this_thread();
+  }));
+  p.send_number(7);
+  BOOST_TEST_REQUIRE(p.run_until([&] { return ran; }));
+  BOOST_TEST(on_strand);
+  BOOST_TEST(got == 7u);
 }
 
 // A segment size: the payload leaves as separate datagrams (the user-space
