@@ -806,8 +806,9 @@ BOOST_AUTO_TEST_CASE(handler_runs_on_its_associated_executor)
   BOOST_TEST(got == 7u);
 }
 
-// A segment size: the payload leaves as separate datagrams (the user-space
-// split: Windows' platform file has no GSO), each seen by the peer.
+// A segment size: the payload leaves as separate datagrams, each seen by the
+// peer: segmented by the stack (USO) where it offers UDP_SEND_MSG_SIZE, else
+// cut in user space.
 BOOST_AUTO_TEST_CASE(send_with_segment_size_is_cut_into_datagrams)
 {
   loopback_pair p;
@@ -835,6 +836,13 @@ BOOST_AUTO_TEST_CASE(send_with_segment_size_is_cut_into_datagrams)
   }
   BOOST_TEST(!p.plain_receive(p.peer).has_value());
   BOOST_TEST(!p.rx.gso_enabled());
+  // Which way it went: UDP_SEND_MSG_SIZE offload where the stack has it
+  // (the driver asks getsockopt, as here), else the split just checked.
+  DWORD value = 0;
+  int size = sizeof value;
+  if (::getsockopt(handle_of(p.peer), IPPROTO_UDP, 2, reinterpret_cast<char*>(&value), &size) != 0)
+    skip("send_uso", system_name() + " has no UDP_SEND_MSG_SIZE (getsockopt: "
+        + std::to_string(::WSAGetLastError()) + "): the user-space split ran, not the offload");
 }
 
 // The operations' memory comes from the handler's associated allocator:

@@ -247,10 +247,30 @@ struct datagram_in
   }
 };
 
-// One datagram out, or a payload with a segment size cut into datagrams in
-// user space (gso_state decides; Windows' platform file has no GSO, so
-// such a payload always leaves as separate datagrams, one overlapped
-// WSASendMsg each).
+// UDP send offload (USO): whether this system's UDP takes a segment size per
+// send (a UDP_SEND_MSG_SIZE control message, Windows 10 2004 and later). A
+// stack that knows UDP_SEND_MSG_SIZE answers getsockopt for it; asked once
+// per process, as quinn-udp does. Wine 8 answers WSAEINVAL (and would drop
+// the control message anyway: it drops every send's control data).
+inline bool send_offload_available(SOCKET s) noexcept
+{
+  static std::atomic<int> known{0}; // 0: not asked yet, 1: yes, -1: no
+  int k = known.load(std::memory_order_relaxed);
+  if (k == 0)
+  {
+    DWORD value = 0;
+    int size = sizeof value;
+    k = ::getsockopt(s, IPPROTO_UDP, os::udp_segment.name, reinterpret_cast<char*>(&value), &size) == 0 ? 1 : -1;
+    known.store(k, std::memory_order_relaxed);
+  }
+  return k == 1;
+}
+
+// One datagram out, or a payload with a segment size: one WSASendMsg with
+// UDP_SEND_MSG_SIZE where the stack offloads it, else cut into datagrams in
+// user space (gso_state decides; Windows' platform file has no GSO of its
+// own), one overlapped WSASendMsg each. A send the stack refuses to offload
+// (WSAEINVAL and the like: nothing was sent) is sent again, cut.
 struct datagram_out
 {
   WSAMSG msg;
@@ -258,11 +278,13 @@ struct datagram_out
   WSABUF slice[max_iov];
   control_buffer<send_control_space> control_bytes;
   bool split = false;
+  bool offload = false;   // this send asks the stack to segment (USO)
   std::size_t offset = 0; // bytes of a split payload sent so far
 
   void reset() noexcept
   {
     split = false;
+    offload = false;
     offset = 0;
   }
 
@@ -270,8 +292,10 @@ struct datagram_out
   bool start(SOCKET s, const void* name, std::size_t name_size, const control_message& control, gso_state& gso,
       OVERLAPPED* ov, error_code& ec) noexcept
   {
-    split = gso.must_split(control, buffers.total, split);
-    const std::size_t control_size = encode_for_send(control, split, control_bytes, ec);
+    offload = !split && gso.must_split(control, buffers.total, false) && send_offload_available(s);
+    split = !offload && gso.must_split(control, buffers.total, split);
+    const std::size_t control_size = offload ? encode_control(control, control_bytes.bytes, sizeof control_bytes.bytes, ec)
+                                             : encode_for_send(control, split, control_bytes, ec);
     if (ec)
       return false;
     msg = WSAMSG();
@@ -301,7 +325,10 @@ struct datagram_out
   {
     if (ec)
     {
-      if (!split && gso.refused(control, buffers.total, ec))
+      const bool refused_offload = offload
+          && (ec == boost::asio::error::invalid_argument || ec == boost::asio::error::operation_not_supported
+              || ec == boost::asio::error::no_protocol_option || ec == boost::asio::error::message_size);
+      if (refused_offload || (!split && gso.refused(control, buffers.total, ec)))
       {
         split = true;
         ec = {};
