@@ -340,6 +340,18 @@ std::string list(const std::set<std::string>& s)
   return r.empty() ? "nothing" : r;
 }
 
+// A struct group_source_req, built field by field.
+group_source_req source_request(unsigned index, const char* group, const char* source)
+{
+  group_source_req req{};
+  req.gsr_interface = index;
+  reinterpret_cast<sockaddr_in&>(req.gsr_group).sin_family = AF_INET;
+  reinterpret_cast<sockaddr_in&>(req.gsr_group).sin_addr = in(group);
+  reinterpret_cast<sockaddr_in&>(req.gsr_source).sin_family = AF_INET;
+  reinterpret_cast<sockaddr_in&>(req.gsr_source).sin_addr = in(source);
+  return req;
+}
+
 // Sends one byte to group:port from each of the loopback sources.
 void send_from(net::io_context& io, const address_v4& group, unsigned short port,
     std::initializer_list<const char*> sources)
@@ -483,12 +495,7 @@ void multicast(net::io_context& io, unsigned loopback_index)
     r.socket.set_option(ip4::source_group_join(group, net::ip::make_address_v4("127.0.0.2"), loopback_index), ec);
     if (ec)
     {
-      group_source_req req{};
-      req.gsr_interface = loopback_index;
-      reinterpret_cast<sockaddr_in&>(req.gsr_group).sin_family = AF_INET;
-      reinterpret_cast<sockaddr_in&>(req.gsr_group).sin_addr = in("239.255.41.4");
-      reinterpret_cast<sockaddr_in&>(req.gsr_source).sin_family = AF_INET;
-      reinterpret_cast<sockaddr_in&>(req.gsr_source).sin_addr = in("127.0.0.2");
+      const group_source_req req = source_request(loopback_index, "239.255.41.4", "127.0.0.2");
       const int raw = raw_set_bytes(r.socket, IPPROTO_IP, MCAST_JOIN_SOURCE_GROUP, &req, sizeof(req));
       if (raw == ec.value())
         skip("source_group_join (MCAST_JOIN_SOURCE_GROUP)", "the system refuses it: raw setsockopt fails with WSA "
@@ -539,8 +546,15 @@ void multicast(net::io_context& io, unsigned loopback_index)
     error_code ec;
     r.socket.set_option(ip4::block_source(group, net::ip::make_address_v4("127.0.0.2"), loopback_index), ec);
     if (ec)
-      skip("block_source (MCAST_BLOCK_SOURCE)", "the system refuses it: " + code(ec)
-              + " (join by address worked; MCAST_* is what the system lacks)");
+    {
+      const group_source_req req = source_request(loopback_index, "239.255.41.6", "127.0.0.2");
+      const int raw = raw_set_bytes(r.socket, IPPROTO_IP, MCAST_BLOCK_SOURCE, &req, sizeof(req));
+      if (raw == ec.value())
+        skip("block_source (MCAST_BLOCK_SOURCE)", "the system refuses it: raw setsockopt fails with WSA "
+                + code(raw) + " (the join by address before it worked)");
+      else
+        fail("block_source", "library " + code(ec) + ", raw " + code(raw));
+    }
     else
     {
       send_from(io, group, r.port, {"127.0.0.1", "127.0.0.2"});
