@@ -46,9 +46,9 @@ inline constexpr option_name ip_ttl{IPPROTO_IP, IP_TTL};
 inline constexpr option_name ip_multicast_ttl{IPPROTO_IP, IP_MULTICAST_TTL};
 inline constexpr option_name ip_multicast_loop{IPPROTO_IP, IP_MULTICAST_LOOP};
 // Path MTU discovery as one flag, as on the BSDs: IP_DONTFRAGMENT on
-// (pmtu::do_) or off (pmtu::dont). IP_MTU_DISCOVER (71, Windows 10 1703 and
-// later) is not used: Wine 8 does not know it, IP_DONTFRAGMENT exists on
-// every Windows.
+// (pmtu::do_) or off (pmtu::dont). IP_MTU_DISCOVER (71, recent Windows 10
+// builds only) is not used: Wine 8 does not know it, IP_DONTFRAGMENT exists
+// on every Windows.
 inline constexpr option_name ip_mtu_discover{IPPROTO_IP, IP_DONTFRAGMENT};
 inline constexpr option_name ip_mtu{IPPROTO_IP, IP_MTU};
 inline constexpr option_name ip_pktinfo{IPPROTO_IP, IP_PKTINFO};
