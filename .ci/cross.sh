@@ -43,9 +43,10 @@ linux_only_targets=(
 # it links, and its CTest names (test/logic: asio_ipv4_logic_tests, ^logic\.).
 unit_test_program=asio_ipv4_logic_tests
 unit_test_regex='^logic\.'
-# The Windows test program (test/windows: options, memberships, interfaces,
-# blocking receive; named, counted skips), run under Wine after them.
-windows_test_program=asio_ipv4_windows_tests
+# The Windows test programs (test/windows: options, memberships, interfaces,
+# blocking receive; cmsg_socket's overlapped driver; named, counted skips),
+# run under Wine after them.
+windows_test_programs=(asio_ipv4_windows_tests asio_ipv4_windows_cmsg_tests)
 windows_test_regex='^windows\.'
 
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -204,13 +205,14 @@ stage_windows() {
   else
     echo "unit tests under Wine: not run, $unit_test_program is not linked yet (see above)"
   fi
-  if plan_has "$top/build-cross/$target/project/cross-plan.txt" link "$windows_test_program"; then
-    # -V: the program's own report (passes, and each skip with its reason).
-    timed "$target Windows test program under Wine" ctest --test-dir "$top/build-cross/$target/project" \
-      -V --no-tests=error -R "$windows_test_regex"
-  else
-    die "$windows_test_program is not linked (see above)"
-  fi
+  local program
+  for program in "${windows_test_programs[@]}"; do
+    plan_has "$top/build-cross/$target/project/cross-plan.txt" link "$program" ||
+      die "$program is not linked (see above)"
+  done
+  # -V: the programs' own reports (passes, and each skip with its reason).
+  timed "$target Windows test programs under Wine" ctest --test-dir "$top/build-cross/$target/project" \
+    -V --no-tests=error -R "$windows_test_regex"
 }
 
 [ $# -ge 1 ] || die "usage: cross.sh macos|windows [--check-pending]"
