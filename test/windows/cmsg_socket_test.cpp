@@ -326,7 +326,14 @@ BOOST_AUTO_TEST_CASE(never_completes_inside_the_initiating_call)
   expect_after("65 buffers", [&](auto h) { p.rx.async_receive_from(many, sender, cm, h); });
   // A call Winsock refuses at once: a receive on a closed socket.
   cmsg_udp closed(p.ctx);
-  expect_after("closed socket", [&](auto h) { closed.async_receive(net::buffer(&got, sizeof got), cm, h); });
+  error_code closed_result;
+  expect_after("closed socket", [&](auto h) {
+    closed.async_receive(net::buffer(&got, sizeof got), cm, [h, &closed_result](error_code ec, std::size_t n) mutable {
+      closed_result = ec;
+      h(ec, n);
+    });
+  });
+  BOOST_TEST(closed_result == net::error::bad_descriptor, describe(closed_result));
   BOOST_TEST(checked == 5);
 }
 

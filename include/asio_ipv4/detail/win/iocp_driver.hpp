@@ -215,6 +215,11 @@ struct datagram_in
   // operation_aborted (a batch after its first datagram).
   bool start(SOCKET s, Endpoint* sender, OVERLAPPED* ov, bool queued_only, error_code& ec) noexcept
   {
+    if (s == INVALID_SOCKET)
+    {
+      ec = boost::asio::error::bad_descriptor; // a closed socket, as Asio says
+      return false;
+    }
     LPFN_WSARECVMSG receive = receive_message_function(s, ec);
     if (!receive)
       return false;
@@ -292,6 +297,11 @@ struct datagram_out
   bool start(SOCKET s, const void* name, std::size_t name_size, const control_message& control, gso_state& gso,
       OVERLAPPED* ov, error_code& ec) noexcept
   {
+    if (s == INVALID_SOCKET)
+    {
+      ec = boost::asio::error::bad_descriptor;
+      return false;
+    }
     offload = !split && gso.must_split(control, buffers.total, false) && send_offload_available(s);
     split = !offload && gso.must_split(control, buffers.total, split);
     const std::size_t control_size = offload ? encode_control(control, control_bytes.bytes, sizeof control_bytes.bytes, ec)
