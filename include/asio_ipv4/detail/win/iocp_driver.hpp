@@ -761,7 +761,13 @@ public:
     core->arm(op.get());
     error_code ec;
     if (core->plan().start(core->socket(), op.get(), ec))
+    {
+      // A cancellation emitted on another thread before the call was made
+      // found nothing to cancel: honour it now.
+      if (core->cancelled())
+        ::CancelIoEx(reinterpret_cast<HANDLE>(core->socket()), op.get());
       return static_cast<void>(op.release());
+    }
     core->disarm();
     op.complete(ec, 0); // posted: never inside the initiating function
   }
