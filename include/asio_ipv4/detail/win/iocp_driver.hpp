@@ -11,9 +11,10 @@
 // The asynchronous driver of Windows (os::io_model = completion_model): each
 // datagram is one overlapped WSARecvMsg or WSASendMsg on the socket's
 // handle, completed through the completion port of the socket's io_context
-// by boost::asio::windows::overlapped_ptr. Windows has no readiness to wait
-// for, so the POSIX driver's "try, wait, try again" (detail/io_driver.hpp)
-// becomes "start, let the port say when it is done". doc/windows_iocp.md
+// by boost::asio::windows::overlapped_ptr. Asio on Windows completes I/O
+// rather than reporting readiness, so the POSIX driver's "try, wait, try
+// again" (detail/io_driver.hpp) becomes "start, let the port say when it is
+// done". doc/windows_iocp.md
 // says what this does and what was seen under Wine.
 //
 // Included through detail/platform_driver.hpp, after the readiness driver:
