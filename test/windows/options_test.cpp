@@ -591,6 +591,64 @@ void multicast(net::io_context& io, unsigned loopback_index)
 }
 
 // ---------------------------------------------------------------------------
+// The bytes of the multicast requests, against structures built here field
+// by field from the SDK's definitions: what reaches Windows for the requests
+// Wine refuses (MCAST_*, IP_MULTICAST_IF by index), and for the others.
+
+template <class Option>
+void request_bytes(const std::string& name, const Option& option, int expected_name, const void* expected,
+    std::size_t expected_size)
+{
+  const udp protocol = udp::v4();
+  if (option.level(protocol) != IPPROTO_IP || option.name(protocol) != expected_name
+      || option.size(protocol) != expected_size
+      || std::memcmp(option.data(protocol), expected, expected_size) != 0)
+    return fail(name, "level " + std::to_string(option.level(protocol)) + ", name "
+            + std::to_string(option.name(protocol)) + ", " + std::to_string(option.size(protocol))
+            + " bytes: not the expected request");
+  pass(name + ": option " + std::to_string(expected_name) + ", " + std::to_string(expected_size)
+      + " bytes as built from the SDK's structure");
+}
+
+void multicast_requests()
+{
+  const address_v4 group = net::ip::make_address_v4("239.1.2.3");
+  const address_v4 source = net::ip::make_address_v4("192.0.2.7");
+  group_req by_index{};
+  by_index.gr_interface = 5;
+  reinterpret_cast<sockaddr_in&>(by_index.gr_group).sin_family = AF_INET;
+  reinterpret_cast<sockaddr_in&>(by_index.gr_group).sin_addr = in("239.1.2.3");
+  request_bytes("join_group(group, 5) request", ip4::join_group(group, 5u), MCAST_JOIN_GROUP, &by_index,
+      sizeof(by_index));
+  request_bytes("leave_group(group, 5) request", ip4::leave_group(group, 5u), MCAST_LEAVE_GROUP, &by_index,
+      sizeof(by_index));
+  ip_mreq any{};
+  any.imr_multiaddr = in("239.1.2.3");
+  request_bytes("join_group(group) request", ip4::join_group(group), IP_ADD_MEMBERSHIP, &any, sizeof(any));
+  ip_mreq by_address = any;
+  by_address.imr_interface = in("10.0.0.1");
+  request_bytes("join_group(group, 10.0.0.1) request", ip4::join_group(group, net::ip::make_address_v4("10.0.0.1")),
+      IP_ADD_MEMBERSHIP, &by_address, sizeof(by_address));
+  const group_source_req ssm = source_request(5, "239.1.2.3", "192.0.2.7");
+  request_bytes("source_group_join request", ip4::source_group_join(group, source, 5), MCAST_JOIN_SOURCE_GROUP,
+      &ssm, sizeof(ssm));
+  request_bytes("block_source request", ip4::block_source(group, source, 5), MCAST_BLOCK_SOURCE, &ssm, sizeof(ssm));
+  const DWORD index_form = ::htonl(5);
+  request_bytes("multicast_interface(5) request", ip4::multicast_interface(5u), IP_MULTICAST_IF, &index_form,
+      sizeof(index_form));
+  // An index Windows cannot put in the 0.0.0.x form: refused without effect.
+  net::io_context io;
+  udp::socket s = open_udp(io);
+  const auto before = snapshot(s);
+  error_code ec;
+  s.set_option(ip4::multicast_interface(1u << 24), ec);
+  if (ec != net::error::no_protocol_option || snapshot(s) != before)
+    fail("multicast_interface(2^24)", "got " + code(ec) + ", expected no_protocol_option and no change");
+  else
+    pass("multicast_interface(2^24): refused as unsupported, nothing changed");
+}
+
+// ---------------------------------------------------------------------------
 // Interfaces.
 
 unsigned interfaces_test()
@@ -724,6 +782,7 @@ int main()
   {
     value_options(io);
     unsupported_options(io);
+    multicast_requests();
     const unsigned loopback_index = interfaces_test();
     if (loopback_index != 0)
     {

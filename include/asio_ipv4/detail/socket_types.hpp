@@ -11,10 +11,11 @@
 // The system's socket structures (in_addr, sockaddr_in, sockaddr_storage,
 // msghdr): the headers of detail/platform.hpp's choice, for the few shared
 // helpers that need the structures before a platform file is complete.
-// Windows: Winsock, included as Asio includes it; elsewhere the POSIX
-// headers.
+// Windows: Winsock, included as Asio includes it, and the msghdr and iovec
+// the attempts use (detail/win/msghdr.hpp); elsewhere the POSIX headers.
 
 #if defined(_WIN32)
+# include <asio_ipv4/detail/win/msghdr.hpp>
 # include <asio_ipv4/detail/win/winsock.hpp>
 #else
 # include <netinet/in.h>

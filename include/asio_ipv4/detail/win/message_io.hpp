@@ -11,9 +11,8 @@
 // The readiness-driven I/O of the shared attempts (detail/io_attempts.hpp)
 // on Winsock: one datagram per WSARecvMsg / WSASendMsg call, never blocking.
 //
-// The attempts describe a datagram with the POSIX msghdr/iovec fields;
-// Windows has neither, so this file defines both (in asio_ipv4::detail,
-// nothing global) and turns them into a WSAMSG per call. Errors follow the
+// The attempts describe a datagram with the POSIX msghdr/iovec fields
+// (detail/win/msghdr.hpp); each call turns them into a WSAMSG. Errors follow the
 // POSIX convention the shared code reads: -1 with errno set, here to the
 // Winsock code (WSAGetLastError), which checked_syscall turns into a
 // system_category error_code, as Asio reports Winsock errors: WSAEWOULDBLOCK
@@ -30,6 +29,8 @@
 // sign-extending it back is the conversion Microsoft documents for sharing
 // handles between 32- and 64-bit code (HandleToLong / LongToHandle).
 
+#include <asio_ipv4/detail/message_loop.hpp>
+#include <asio_ipv4/detail/win/msghdr.hpp>
 #include <asio_ipv4/detail/win/winsock.hpp>
 
 #include <atomic>
@@ -39,24 +40,6 @@
 
 namespace asio_ipv4 {
 namespace detail {
-
-// The fields of POSIX's struct iovec and struct msghdr that the attempts use.
-struct iovec
-{
-  void* iov_base;
-  std::size_t iov_len;
-};
-
-struct msghdr
-{
-  void* msg_name;
-  int msg_namelen;
-  iovec* msg_iov;
-  std::size_t msg_iovlen;
-  void* msg_control;
-  std::size_t msg_controllen;
-  int msg_flags;
-};
 
 namespace os {
 
@@ -193,29 +176,7 @@ inline long long send_message(int fd, msghdr& m, int flags) noexcept
   return static_cast<long long>(n);
 }
 
-// recvmmsg / sendmmsg as loops of single calls: the number of messages
-// handled; -1 (errno set) only when the first one failed; a later failure
-// ends the loop with the count so far, and the next call reports it.
-struct looped_message
-{
-  msghdr msg_hdr;
-  unsigned msg_len;
-};
-
-template <class Call>
-int loop_messages(looped_message* m, unsigned n, Call call) noexcept
-{
-  unsigned i = 0;
-  for (; i < n; ++i)
-  {
-    long long r = call(m[i].msg_hdr);
-    if (r < 0)
-      return i == 0 ? -1 : static_cast<int>(i);
-    m[i].msg_len = static_cast<unsigned>(r);
-  }
-  return static_cast<int>(i);
-}
-
+// recvmmsg / sendmmsg as loops of single calls (detail/message_loop.hpp).
 inline int receive_messages(int fd, looped_message* m, unsigned n, int flags) noexcept
 {
   return loop_messages(m, n, [&](msghdr& h) { return receive_message(fd, h, flags); });

@@ -20,6 +20,7 @@
 // names the interface by index as the public API does.
 
 #include <asio_ipv4/detail/address.hpp>
+#include <asio_ipv4/detail/membership.hpp>
 #include <asio_ipv4/detail/win/winsock.hpp>
 
 #include <boost/asio/ip/address_v4.hpp>
@@ -54,20 +55,6 @@ struct multicast_request
     std::memset(static_cast<void*>(this), 0, sizeof(*this));
     name = -1;
   }
-};
-
-enum class membership
-{
-  join,
-  leave
-};
-
-enum class source_membership
-{
-  join,
-  leave,
-  block,
-  unblock
 };
 
 // Any-source membership on the interface with `index`. Index 0 (routing
