@@ -60,7 +60,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -193,7 +192,7 @@ answer classify(net::const_buffer packet, std::uint16_t id, std::uint16_t sequen
     const net::const_buffer quoted = message + icmp_header_bytes;
     ip4::header inner;
     ip4::parse_header(quoted, inner, ec);
-    if (ec || inner.protocol != IPPROTO_ICMP || inner.destination != target
+    if (ec || inner.protocol != icmp::v4().protocol() || inner.destination != target
         || quoted.size() < inner.header_length + std::size_t(8))
       return a;
     const auto* request = static_cast<const std::uint8_t*>(quoted.data()) + inner.header_length;

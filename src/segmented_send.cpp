@@ -9,8 +9,6 @@
 
 #include <asio_ipv4/detail/syscall.hpp>
 
-#include <sys/uio.h>
-
 #include <cstring>
 
 namespace asio_ipv4 {

@@ -13,6 +13,7 @@
 #ifndef ASIO_IPV4_TEST_CMSG_CHECK_HPP
 #define ASIO_IPV4_TEST_CMSG_CHECK_HPP
 
+#include "guarded_copy.hpp"
 #include "test_util.hpp"
 
 #include <asio_ipv4/control_message.hpp>
@@ -22,9 +23,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <netinet/in.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -80,38 +79,7 @@ inline asio_ipv4::control_message junk()
       asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, addr("4.4.4.4")}, 99);
 }
 
-// A copy of some bytes that ends exactly where an inaccessible page begins.
-class guarded_copy
-{
-public:
-  explicit guarded_copy(const cmsg_bytes& b) : size_(b.size())
-  {
-    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    readable_ = (b.size() + page - 1) / page * page;
-    if (readable_ == 0)
-      readable_ = page;
-    void* p = ::mmap(nullptr, readable_ + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    BOOST_TEST_REQUIRE(p != MAP_FAILED);
-    base_ = static_cast<unsigned char*>(p);
-    BOOST_TEST_REQUIRE(::mprotect(base_ + readable_, page, PROT_NONE) == 0);
-    if (!b.empty())
-      std::memcpy(data(), b.data(), b.size());
-    total_ = readable_ + page;
-  }
-
-  guarded_copy(const guarded_copy&) = delete;
-  guarded_copy& operator=(const guarded_copy&) = delete;
-  ~guarded_copy() { ::munmap(base_, total_); }
-
-  unsigned char* data() const { return base_ + readable_ - size_; }
-  std::size_t size() const { return size_; }
-
-private:
-  unsigned char* base_ = nullptr;
-  std::size_t readable_ = 0;
-  std::size_t total_ = 0;
-  std::size_t size_;
-};
+using asio_ipv4::test::guarded_copy;
 
 // Decodes a guarded copy of `b` into a junk-filled asio_ipv4::control_message and
 // compares the result and every field.

@@ -6,8 +6,13 @@
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#if defined(_WIN32)
+# include <winsock2.h> // inet_pton, as Asio includes Winsock
+# include <ws2tcpip.h>
+#else
+# include <arpa/inet.h>
+# include <netinet/in.h>
+#endif
 
 #include <cstdint>
 #include <string>

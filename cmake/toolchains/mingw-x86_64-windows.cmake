@@ -17,11 +17,12 @@ endif()
 set(CMAKE_FIND_ROOT_PATH /usr/${_mingw})
 unset(_mingw)
 
-# Windows 10 APIs (Asio asks for _WIN32_WINNT); Winsock and its Microsoft
-# extensions for every program; libstdc++, libgcc and winpthread linked in
-# (-static), so the programs need no DLL beside them.
+# Windows 10 APIs (Asio asks for _WIN32_WINNT); Winsock, its Microsoft
+# extensions and bcrypt (Asio's pipes: BCryptGenRandom) for every program;
+# libstdc++, libgcc and winpthread linked in (-static), so the programs need
+# no DLL beside them.
 set(CMAKE_CXX_FLAGS_INIT "-D_WIN32_WINNT=0x0A00")
-set(CMAKE_CXX_STANDARD_LIBRARIES "-lws2_32 -lmswsock" CACHE STRING
+set(CMAKE_CXX_STANDARD_LIBRARIES "-lws2_32 -lmswsock -lbcrypt" CACHE STRING
   "Libraries linked into every C++ program")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 

@@ -42,6 +42,11 @@ namespace asio_ipv4 {
 /// that is already queued costs one call; the completion is then posted, never
 /// invoked inside the initiating function.
 ///
+/// On Windows the asynchronous operations are overlapped @c WSARecvMsg /
+/// @c WSASendMsg calls instead, completed through the completion port of the
+/// socket's @c io_context, with the same completion signatures and rules;
+/// batches are sequences of single calls (doc/windows_iocp.md).
+///
 /// @par Truncation
 /// A datagram larger than the buffer completes with
 /// @c boost::asio::error::message_size (bytes = what was stored). Control

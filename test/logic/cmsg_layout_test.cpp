@@ -5,9 +5,11 @@
 // detail::encode_control and the layout the library describes for that
 // platform. Known answers, padding, truncation, malformed input.
 //
-// Self-contained: only Boost, the library's codec and POSIX mmap (a decoded
-// copy ends where an inaccessible page begins, so a read past the end
-// faults).
+// Self-contained: only Boost, the library's codec and guarded_copy.hpp (a
+// decoded copy ends where an inaccessible page begins, so a read past the
+// end faults); it runs on Windows (under Wine) as well.
+
+#include "guarded_copy.hpp"
 
 #include <asio_ipv4/detail/cmsg_codec.hpp>
 #include <asio_ipv4/detail/cmsg_layout.hpp>
@@ -16,9 +18,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/test/unit_test.hpp>
-
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -188,35 +187,7 @@ bytes sockaddr_dl(std::uint16_t index, unsigned char family = bsd_af_link)
 // ---------------------------------------------------------------------------
 // Decoding.
 
-class guarded_copy
-{
-public:
-  explicit guarded_copy(const bytes& b) : size_(b.size())
-  {
-    page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    readable_ = (b.size() + page_ - 1) / page_ * page_;
-    if (readable_ == 0)
-      readable_ = page_;
-    void* p = ::mmap(nullptr, readable_ + page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    BOOST_TEST_REQUIRE(p != MAP_FAILED);
-    base_ = static_cast<unsigned char*>(p);
-    BOOST_TEST_REQUIRE(::mprotect(base_ + readable_, page_, PROT_NONE) == 0);
-    if (!b.empty())
-      std::memcpy(data(), b.data(), b.size());
-  }
-  guarded_copy(const guarded_copy&) = delete;
-  guarded_copy& operator=(const guarded_copy&) = delete;
-  ~guarded_copy() { ::munmap(base_, readable_ + page_); }
-
-  unsigned char* data() const { return base_ + readable_ - size_; }
-  std::size_t size() const { return size_; }
-
-private:
-  unsigned char* base_ = nullptr;
-  std::size_t page_ = 0;
-  std::size_t readable_ = 0;
-  std::size_t size_;
-};
+using asio_ipv4::test::guarded_copy;
 
 // The library's printer, for failure messages only: comparisons use
 // operator==, which looks at every field.

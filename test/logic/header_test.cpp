@@ -18,7 +18,16 @@
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <netinet/ip.h>
+#if __has_include(<netinet/ip.h>)
+# include <netinet/ip.h>
+#else
+// Systems without <netinet/ip.h> (Windows): the flag bits of RFC 791
+// section 3.1, as glibc spells them.
+# define IP_RF 0x8000
+# define IP_DF 0x4000
+# define IP_MF 0x2000
+# define IP_OFFMASK 0x1fff
+#endif
 
 #include <algorithm>
 #include <cstdint>

@@ -160,4 +160,11 @@ BOOST_AUTO_TEST_CASE(time_exceeded_codes)
 
 BOOST_AUTO_TEST_SUITE_END()
 
+#else
+
+#include "skip_suite.hpp"
+
+ASIO_IPV4_SKIPPED_SUITE(icmp_type_test,
+    "the ICMP numbers checked against the system's <netinet/ip_icmp.h>, which this system lacks")
+
 #endif // __has_include(<netinet/ip_icmp.h>)

@@ -486,4 +486,11 @@ BOOST_AUTO_TEST_CASE(flag_accessors_follow_the_iff_bits)
 
 BOOST_AUTO_TEST_SUITE_END()
 
+#else
+
+#include "skip_suite.hpp"
+
+ASIO_IPV4_SKIPPED_SUITE(network_interface_test,
+    "the rtnetlink parser checked with Linux's <linux/rtnetlink.h>, which this system lacks")
+
 #endif // __has_include(<linux/rtnetlink.h>)

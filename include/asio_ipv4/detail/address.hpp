@@ -8,10 +8,9 @@
 #ifndef ASIO_IPV4_DETAIL_ADDRESS_HPP
 #define ASIO_IPV4_DETAIL_ADDRESS_HPP
 
-#include <boost/asio/ip/address_v4.hpp>
+#include <asio_ipv4/detail/socket_types.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <boost/asio/ip/address_v4.hpp>
 
 #include <cstring>
 

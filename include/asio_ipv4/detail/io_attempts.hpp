@@ -12,6 +12,7 @@
 #include <asio_ipv4/detail/cmsg_codec.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/detail/segmented_send.hpp>
+#include <asio_ipv4/detail/socket_types.hpp>
 #include <asio_ipv4/detail/syscall.hpp>
 #include <asio_ipv4/error.hpp>
 
@@ -19,9 +20,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
-
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <cstddef>
 #include <iterator>
@@ -147,7 +145,7 @@ inline std::size_t send_datagram(int fd, iovec* iov, std::size_t iov_count, cons
       send_segmented(fd, m, *control.segment_size, offset, ec);
       return offset;
     }
-    auto r = checked_syscall(ec, [&] { return ::sendmsg(fd, &m, os::send_flags); });
+    auto r = checked_syscall(ec, [&] { return os::send_message(fd, m, os::send_flags); });
     if (!ec)
       return static_cast<std::size_t>(r);
     if (!gso.refused(control, payload, ec))
@@ -188,7 +186,7 @@ public:
     fill_msghdr(m, iov, n, sender_ ? sender_->data() : nullptr, sender_ ? sender_->capacity() : 0, cbuf.bytes,
         sizeof(cbuf.bytes));
     auto r = checked_syscall(
-        ec, [&] { return ::recvmsg(fd, &m, os::receive_flags | (error_queue ? os::error_queue_flag : 0)); });
+        ec, [&] { return os::receive_message(fd, m, os::receive_flags | (error_queue ? os::error_queue_flag : 0)); });
     if (ec)
       return 0;
     if (sender_)
@@ -200,6 +198,12 @@ public:
   // A receive takes a whole datagram or nothing: never part-way.
   std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
+
+  // What the operation works on, for drivers that make their own calls
+  // (the overlapped driver of detail/win/iocp_driver.hpp).
+  const MutableBuffers& buffers() const noexcept { return buffers_; }
+  Endpoint* sender() const noexcept { return sender_; }
+  control_message& control() const noexcept { return *control_; }
 
 private:
   MutableBuffers buffers_;
@@ -234,6 +238,12 @@ public:
   // terminal cancellation can stop it.
   std::size_t progress() const noexcept { return offset_; }
   bool started() const noexcept { return offset_ != 0; }
+
+  // What the operation works on, for drivers that make their own calls.
+  const ConstBuffers& buffers() const noexcept { return buffers_; }
+  const Endpoint* destination() const noexcept { return destination_; }
+  const control_message& control() const noexcept { return *control_; }
+  gso_state& gso() const noexcept { return *gso_; }
 
 private:
   ConstBuffers buffers_;
@@ -298,6 +308,11 @@ public:
 
   // True once any message, or any datagram of a split message, went out.
   bool started() const noexcept { return done_ != 0 || (split_ && messages_[done_].bytes != 0); }
+
+  // What the operation works on, for drivers that make their own calls.
+  Message* messages() const noexcept { return messages_; }
+  std::size_t size() const noexcept { return count_; }
+  gso_state& gso() const noexcept { return *gso_; }
 
 private:
   // A message GSO cuts into several datagrams.
@@ -401,6 +416,10 @@ public:
   // A batch receive completes as soon as it took anything.
   std::size_t progress() const noexcept { return 0; }
   bool started() const noexcept { return false; }
+
+  // What the operation works on, for drivers that make their own calls.
+  Message* messages() const noexcept { return messages_; }
+  std::size_t size() const noexcept { return count_; }
 
 private:
   static std::size_t chunk(int fd, Message* msgs, std::size_t n, boost::system::error_code& ec)

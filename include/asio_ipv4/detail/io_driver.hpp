@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 
 #include <array>
@@ -316,15 +317,28 @@ private:
   Socket* socket_;
 };
 
-// Starts an asynchronous operation.
+// The readiness driver above is the asynchronous driver of the platforms
+// whose file says os::io_model = readiness_model.
+template <class Socket>
+struct async_initiation<readiness_model, Socket>
+{
+  using type = initiate_io<Socket>;
+};
+
+// Starts an asynchronous operation with the platform's driver: the readiness
+// driver above, or the one os::io_model names (detail/io_model.hpp).
 template <class Token, class Socket, class Attempt>
 auto async_run(Socket& socket, Attempt attempt, Token&& token)
 {
+  using initiation = typename async_initiation<os::io_model, Socket>::type;
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-      initiate_io<Socket>(socket), token, std::move(attempt));
+      initiation(socket), token, std::move(attempt));
 }
 
 } // namespace detail
 } // namespace asio_ipv4
+
+// A platform's own asynchronous driver, when os::io_model names another.
+#include <asio_ipv4/detail/platform_driver.hpp>
 
 #endif // ASIO_IPV4_DETAIL_IO_DRIVER_HPP

@@ -159,6 +159,16 @@ public:
   using boolean_option::boolean_option;
 };
 
+// <windows.h> (which <winsock2.h>, and so Asio, includes) defines a macro
+// `interface` (= struct) for COM: it is set aside while pmtu is declared. A
+// Windows program that names pmtu::interface does the same, or defines
+// WIN32_LEAN_AND_MEAN (doc/windows.md).
+#ifdef interface
+# pragma push_macro("interface")
+# undef interface
+# define ASIO_IPV4_INTERFACE_MACRO_PUSHED
+#endif
+
 /// Path MTU discovery modes of
 /// @ref asio_ipv4::ip4::mtu_discover "mtu_discover" (the IP_PMTUDISC_*
 /// values).
@@ -179,6 +189,11 @@ enum class pmtu : int
   /// set DF.
   omit = 5
 };
+
+#ifdef ASIO_IPV4_INTERFACE_MACRO_PUSHED
+# pragma pop_macro("interface")
+# undef ASIO_IPV4_INTERFACE_MACRO_PUSHED
+#endif
 
 /// Socket option for path MTU discovery.
 ///

@@ -14,6 +14,7 @@
 // doc/portability.md), never run here.
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
 #include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
@@ -198,6 +199,8 @@ using readiness_waiter = poll_waiter;
 constexpr bool has_edge_wait = false;
 template <class Executor>
 class async_edge_waiter;
+// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+using io_model = readiness_model;
 
 } // namespace os
 } // namespace detail

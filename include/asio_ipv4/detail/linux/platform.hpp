@@ -12,8 +12,10 @@
 // in src/linux/host_checks.cpp.
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
+#include <asio_ipv4/detail/io_model.hpp>
 #include <asio_ipv4/detail/linux/edge_waiter.hpp>
 #include <asio_ipv4/detail/option_name.hpp>
+#include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
 
 #include <netinet/in.h>
@@ -102,6 +104,8 @@ using readiness_waiter = edge_waiter;
 // An asynchronous send woken without room waits for the socket's next
 // write edge (io_driver.hpp): an edge-triggered epoll instance of its own.
 constexpr bool has_edge_wait = true;
+// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+using io_model = readiness_model;
 
 } // namespace os
 } // namespace detail

@@ -8,11 +8,11 @@
 #ifndef ASIO_IPV4_DETAIL_POSIX_MESSAGE_LOOP_HPP
 #define ASIO_IPV4_DETAIL_POSIX_MESSAGE_LOOP_HPP
 
-// recvmmsg / sendmmsg where a system lacks them: a loop of recvmsg /
-// sendmsg with the same results. A call returns the number of messages
-// handled; -1 (errno set) only when the first one failed; a later failure
-// ends the loop with the count so far, and the next call reports it (as
-// Linux does).
+// The one recvmsg/sendmsg wrapper of the POSIX systems, and the loops
+// (detail/message_loop.hpp) standing in for recvmmsg / sendmmsg where a
+// system lacks them.
+
+#include <asio_ipv4/detail/message_loop.hpp>
 
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -21,35 +21,26 @@ namespace asio_ipv4 {
 namespace detail {
 namespace os {
 
-struct looped_message
+// recvmsg / sendmsg as the attempts call them (Windows has its own,
+// detail/win/message_io.hpp).
+inline ssize_t receive_message(int fd, msghdr& m, int flags) noexcept
 {
-  msghdr msg_hdr;
-  unsigned msg_len;
-};
+  return ::recvmsg(fd, &m, flags);
+}
 
-// Calls `call(msghdr&)` (returning ssize_t) for each message in turn.
-template <class Call>
-int loop_messages(looped_message* m, unsigned n, Call call) noexcept
+inline ssize_t send_message(int fd, msghdr& m, int flags) noexcept
 {
-  unsigned i = 0;
-  for (; i < n; ++i)
-  {
-    ssize_t r = call(m[i].msg_hdr);
-    if (r < 0)
-      return i == 0 ? -1 : static_cast<int>(i);
-    m[i].msg_len = static_cast<unsigned>(r);
-  }
-  return static_cast<int>(i);
+  return ::sendmsg(fd, &m, flags);
 }
 
 inline int receive_looped(int fd, looped_message* m, unsigned n, int flags) noexcept
 {
-  return loop_messages(m, n, [&](msghdr& h) { return ::recvmsg(fd, &h, flags); });
+  return loop_messages(m, n, [&](msghdr& h) { return receive_message(fd, h, flags); });
 }
 
 inline int send_looped(int fd, looped_message* m, unsigned n, int flags) noexcept
 {
-  return loop_messages(m, n, [&](msghdr& h) { return ::sendmsg(fd, &h, flags); });
+  return loop_messages(m, n, [&](msghdr& h) { return send_message(fd, h, flags); });
 }
 
 } // namespace os

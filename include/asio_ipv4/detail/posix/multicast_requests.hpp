@@ -16,6 +16,7 @@
 // one request each and hand its name, bytes and size to set_option.
 
 #include <asio_ipv4/detail/address.hpp>
+#include <asio_ipv4/detail/membership.hpp>
 
 #include <boost/asio/ip/address_v4.hpp>
 
@@ -58,20 +59,6 @@ struct multicast_request
     std::memset(static_cast<void*>(this), 0, sizeof(*this));
     name = -1;
   }
-};
-
-enum class membership
-{
-  join,
-  leave
-};
-
-enum class source_membership
-{
-  join,
-  leave,
-  block,
-  unblock
 };
 
 // Any-source membership on the interface with `index` (0: routing decides).
