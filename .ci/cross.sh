@@ -30,14 +30,11 @@ set -euo pipefail
 # build now when a list has some again.
 pending_macos=()
 pending_windows=()
-# Targets that are Linux by design, never cross-built (names of both test
-# layouts: test/unit+net, and test/logic+loopback+netns with the lab).
+# Targets that are Linux by design, never cross-built.
 linux_only_targets=(
-  "asio_ipv4_net_tests: behaviour tests across Linux network namespaces"
   "asio_ipv4_netns_tests: behaviour tests across Linux network namespaces"
   "asio_ipv4_test_lab: the Linux network-namespace lab"
   "asio_ipv4_loopback_tests: sockets in the test's own Linux network namespace"
-  "asio_ipv4_uring_tests: Asio's io_uring backend"
   "asio_ipv4_uring_loopback_tests: Asio's io_uring backend"
   "asio_ipv4_uring_netns_tests: Asio's io_uring backend, the Linux network-namespace lab"
   "asio_ipv4_soak_tests: loopback soak measured through Linux's /proc (drops, resident memory)"
