@@ -45,7 +45,7 @@ namespace asio_ipv4 {
 /// On Windows the asynchronous operations are overlapped @c WSARecvMsg /
 /// @c WSASendMsg calls instead, completed through the completion port of the
 /// socket's @c io_context, with the same completion signatures and rules;
-/// batches are sequences of single calls (doc/windows_iocp.md).
+/// batches are sequences of single calls (doc/windows.md).
 ///
 /// @par Truncation
 /// A datagram larger than the buffer completes with

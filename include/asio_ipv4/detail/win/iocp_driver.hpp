@@ -14,7 +14,7 @@
 // by boost::asio::windows::overlapped_ptr. Asio on Windows completes I/O
 // rather than reporting readiness, so the POSIX driver's "try, wait, try
 // again" (detail/io_driver.hpp) becomes "start, let the port say when it is
-// done". doc/windows_iocp.md
+// done". doc/windows.md, "cmsg_socket over IOCP"
 // says what this does and what was seen under Wine.
 //
 // Included through detail/platform_driver.hpp, after the readiness driver:
