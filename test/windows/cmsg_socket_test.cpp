@@ -50,24 +50,9 @@
 #include <thread>
 #include <vector>
 
-#if defined(__GNUC__) && !defined(__clang__)
-// The replacement pair below uses malloc/free on purpose.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 // Counts every global operator new of the program (Asio's recycling cache
 // takes its memory elsewhere: this counts what the operations add).
-static std::atomic<std::size_t> global_allocations{0};
-
-void* operator new(std::size_t n)
-{
-  global_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1))
-    return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "counting_new.hpp"
 
 namespace {
 
