@@ -8,6 +8,7 @@
 #ifndef ASIO_IPV4_SOCKET_OPTIONS_HPP
 #define ASIO_IPV4_SOCKET_OPTIONS_HPP
 
+#include <asio_ipv4/classic_bpf.hpp>
 #include <asio_ipv4/detail/socket_option.hpp>
 
 #include <cstddef>
@@ -17,48 +18,20 @@
 
 namespace asio_ipv4 {
 
-/// One instruction of a classic BPF program.
-///
-/// Laid out as the kernel's struct sock_filter (<linux/filter.h>), so the
-/// BPF_STMT and BPF_JUMP macros of that header fill it with braces:
-/// @code
-/// asio_ipv4::sock_filter ret = BPF_STMT(BPF_RET | BPF_K, 0xffff);
-/// @endcode
-struct sock_filter
-{
-  std::uint16_t code; ///< The operation.
-  std::uint8_t jt;    ///< Jump offset if true.
-  std::uint8_t jf;    ///< Jump offset if false.
-  std::uint32_t k;    ///< The generic field.
-};
-
-namespace detail {
-
-// struct sock_fprog: the program's length and address.
-struct sock_fprog
-{
-  unsigned short len;
-  const asio_ipv4::sock_filter* filter;
-};
-
-// BPF_MAXINSNS of <linux/bpf_common.h>.
-constexpr std::size_t bpf_max_instructions = 4096;
-
-} // namespace detail
-
 /// Socket option attaching a classic BPF program that filters received packets.
 ///
-/// Implements SOL_SOCKET/SO_ATTACH_FILTER. The option owns its program (a
-/// @c std::vector<sock_filter>); the kernel copies it when the option is set.
-/// A program is run on each packet before it is queued: its return value is
-/// the number of bytes to keep, 0 drops the packet. An empty program or one
-/// above BPF_MAXINSNS (4096) instructions makes @c set_option fail with
+/// Implements SOL_SOCKET/SO_ATTACH_FILTER. The option owns its program; the
+/// kernel copies it when the option is set. A program is run on each packet
+/// before it is queued: its return value is the number of bytes to keep, 0
+/// drops the packet. An empty program or one above BPF_MAXINSNS (4096)
+/// instructions makes @c set_option fail with
 /// @c boost::asio::error::invalid_argument; the kernel's verifier rejects
 /// other malformed programs with EINVAL. Linux only: elsewhere
 /// @c set_option fails with operation_not_supported.
 ///
-/// The instructions are @ref asio_ipv4::sock_filter, laid out as the
-/// kernel's; include <linux/filter.h> for the BPF_STMT and BPF_JUMP macros.
+/// The instructions are @ref asio_ipv4::sock_filter or the kernel's own
+/// <tt>struct sock_filter</tt> (same layout); include <linux/filter.h> for
+/// the BPF_STMT and BPF_JUMP macros.
 ///
 /// @par Example
 /// @code
@@ -69,52 +42,36 @@ constexpr std::size_t bpf_max_instructions = 4096;
 ///     BPF_STMT(BPF_RET | BPF_K, 0xffff),
 ///     BPF_STMT(BPF_RET | BPF_K, 0)});
 /// socket.set_option(f);
+///
+/// // A program from `tcpdump -dd udp`, in the kernel's type.
+/// struct sock_filter code[] = {
+///     {0x28, 0, 0, 0x0000000c}, // ...as tcpdump printed it
+///     {0x6, 0, 0, 0x00040000}};
+/// socket.set_option(asio_ipv4::bpf_filter(code));
 /// @endcode
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class bpf_filter : detail::option_guard
+class bpf_filter : public detail::bpf_program_option<detail::os::so_attach_filter>
 {
 public:
   /// Takes ownership of a classic BPF program.
-  explicit bpf_filter(std::vector<sock_filter> program) noexcept
-    : option_guard(state_of(detail::os::so_attach_filter,
-          !program.empty() && program.size() <= detail::bpf_max_instructions)),
-      program_(std::move(program))
+  explicit bpf_filter(std::vector<sock_filter> program) noexcept : bpf_program_option(std::move(program)) {}
+
+  /// Copies a program of the kernel's <tt>struct sock_filter</tt> (built
+  /// with <linux/filter.h>).
+  template <class Instruction, class = detail::if_foreign_bpf_instruction<Instruction>>
+  explicit bpf_filter(const std::vector<Instruction>& program)
+    : bpf_program_option(detail::copy_bpf_program(program.data(), program.size()))
   {
   }
 
-  /// Returns the program.
-  const std::vector<sock_filter>& program() const noexcept { return program_; }
-
-  /// True when the program's size is acceptable to the kernel.
-  bool valid() const noexcept { return !program_.empty() && program_.size() <= detail::bpf_max_instructions; }
-
-  /// Returns the level of the option.
-  template <class Protocol>
-  int level(const Protocol&) const noexcept { return level_to_set(detail::os::so_attach_filter.level); }
-
-  /// Returns the name of the option.
-  template <class Protocol>
-  int name(const Protocol&) const noexcept { return name_to_set(detail::os::so_attach_filter.name); }
-
-  /// Returns a pointer to the struct sock_fprog describing the program.
-  template <class Protocol>
-  const void* data(const Protocol&) const noexcept
+  /// Copies a program from an array of instructions (the form
+  /// <tt>tcpdump -dd</tt> prints).
+  template <class Instruction, std::size_t N, class = detail::if_bpf_instruction<Instruction>>
+  explicit bpf_filter(const Instruction (&program)[N]) : bpf_program_option(detail::copy_bpf_program(program, N))
   {
-    // Built on demand so that copies of the option point at their own program.
-    fprog_.len = static_cast<unsigned short>(program_.size());
-    fprog_.filter = program_.data();
-    return &fprog_;
   }
-
-  /// Returns the size of the option data.
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept { return sizeof(fprog_); }
-
-private:
-  std::vector<sock_filter> program_;
-  mutable detail::sock_fprog fprog_{};
 };
 
 /// Socket option removing the socket's BPF filter.
@@ -123,30 +80,11 @@ private:
 ///
 /// @par Concepts
 /// SettableSocketOption.
-class detach_bpf_filter : detail::option_guard
+class detach_bpf_filter : public detail::bpf_detach_option<detail::os::so_detach_filter>
 {
 public:
   /// Constructs the option.
-  detach_bpf_filter() noexcept : option_guard(state_of(detail::os::so_detach_filter, true)) {}
-
-  /// Returns the level of the option.
-  template <class Protocol>
-  int level(const Protocol&) const noexcept { return level_to_set(detail::os::so_detach_filter.level); }
-
-  /// Returns the name of the option.
-  template <class Protocol>
-  int name(const Protocol&) const noexcept { return name_to_set(detail::os::so_detach_filter.name); }
-
-  /// Returns a pointer to the (ignored) option data.
-  template <class Protocol>
-  const void* data(const Protocol&) const noexcept { return &dummy_; }
-
-  /// Returns the size of the option data.
-  template <class Protocol>
-  std::size_t size(const Protocol&) const noexcept { return sizeof(dummy_); }
-
-private:
-  int dummy_ = 0;
+  detach_bpf_filter() noexcept = default;
 };
 
 /// Socket option for UDP generic receive offload.

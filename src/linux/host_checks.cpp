@@ -74,6 +74,9 @@ static_assert(sizeof(detail::sock_fprog) == sizeof(::sock_fprog)
         && offsetof(detail::sock_fprog, filter) == offsetof(::sock_fprog, filter),
     "struct sock_fprog");
 static_assert(detail::bpf_max_instructions == BPF_MAXINSNS, "BPF_MAXINSNS");
+// The kernel's type is accepted as it is by bpf_filter.
+static_assert(detail::is_bpf_instruction<::sock_filter>::value, "struct sock_filter as an instruction type");
+
 
 } // namespace
 } // namespace detail

@@ -118,25 +118,41 @@ inline int int_from_kernel(const int& storage, std::size_t size)
   throw std::length_error("asio_ipv4: unexpected socket option size");
 }
 
-// Level/name/data for options whose value is one int (or, where the
-// platform takes it so, one byte). Derived classes decide what values are
-// valid and how users see the value.
+// The level and name set_option sees for an option known by one platform
+// name: the real pair, Asio's invalid pair or the platform's unsupported
+// pair (option_guard). Derived classes add data and size.
 template <const option_name& Name>
-class int_option_base : protected option_guard
+class named_option : protected option_guard
 {
 public:
-  // set_option.
+  /// Returns the level of the option.
   template <class Protocol>
   int level(const Protocol&) const noexcept
   {
     return level_to_set(Name.level);
   }
 
+  /// Returns the name of the option.
   template <class Protocol>
   int name(const Protocol&) const noexcept
   {
     return name_to_set(Name.name);
   }
+
+protected:
+  explicit named_option(bool valid) noexcept : option_guard(state_of(Name, valid)) {}
+};
+
+// Level/name/data for options whose value is one int (or, where the
+// platform takes it so, one byte). Derived classes decide what values are
+// valid and how users see the value.
+template <const option_name& Name>
+class int_option_base : public named_option<Name>
+{
+public:
+  // set_option.
+  using named_option<Name>::level;
+  using named_option<Name>::name;
 
   template <class Protocol>
   const void* data(const Protocol&) const noexcept
@@ -159,13 +175,13 @@ public:
   template <class Protocol>
   int level(const Protocol&) noexcept
   {
-    return level_to_get(Name);
+    return this->level_to_get(Name);
   }
 
   template <class Protocol>
   int name(const Protocol&) noexcept
   {
-    return name_to_get(Name);
+    return this->name_to_get(Name);
   }
 
   template <class Protocol>
@@ -185,12 +201,12 @@ public:
   void resize(const Protocol&, std::size_t s)
   {
     value_ = int_from_kernel(value_, s);
-    state_ = state_of(Name, true);
+    this->state_ = this->state_of(Name, true);
   }
 
 protected:
-  int_option_base() noexcept : option_guard(state_of(Name, true)) {}
-  int_option_base(int value, bool valid) noexcept : option_guard(state_of(Name, valid)), value_(value) {}
+  int_option_base() noexcept : named_option<Name>(true) {}
+  int_option_base(int value, bool valid) noexcept : named_option<Name>(valid), value_(value) {}
 
   int value_ = 0;
   mutable unsigned char byte_ = 0;
