@@ -10,6 +10,8 @@
 
 #include <asio_ipv4/classic_bpf.hpp>
 #include <asio_ipv4/detail/socket_option.hpp>
+#include <asio_ipv4/device_options.hpp>
+#include <asio_ipv4/reuse_port.hpp>
 
 #include <cstddef>
 #include <cstdint>

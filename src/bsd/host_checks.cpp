@@ -14,7 +14,9 @@
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
 #include <asio_ipv4/detail/platform.hpp>
+#include <asio_ipv4/device_options.hpp>
 
+#include <net/if.h>
 #include <net/if_dl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -48,6 +50,19 @@ static_assert(host.receive[0].type == IP_RECVDSTADDR && host.receive[1].type == 
 static_assert(host.send_source.type == IP_SENDSRCADDR && host.send_tos.type == IP_TOS, "FreeBSD send types");
 #else
 static_assert(host.receive[0].type == IP_RECVDSTADDR && host.receive[1].type == IP_RECVIF, "QNX receive types");
+#endif
+
+// --- Time and scale (issue 18): scale.
+static_assert(detail::interface_name_size == IFNAMSIZ, "IFNAMSIZ");
+#ifdef SO_REUSEPORT
+static_assert(os::so_reuseport.level == SOL_SOCKET && os::so_reuseport.name == SO_REUSEPORT, "SO_REUSEPORT");
+#endif
+#if defined(__APPLE__)
+static_assert(os::bind_to_device_by_index && os::so_bindtodevice.level == IPPROTO_IP
+        && os::so_bindtodevice.name == IP_BOUND_IF,
+    "macOS: IP_BOUND_IF (an interface index)");
+#else
+static_assert(!os::so_bindtodevice.supported(), "no SO_BINDTODEVICE");
 #endif
 
 } // namespace

@@ -19,6 +19,7 @@
 
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <net/if.h>
 #include <netinet/udp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -74,9 +75,21 @@ static_assert(sizeof(detail::sock_fprog) == sizeof(::sock_fprog)
         && offsetof(detail::sock_fprog, filter) == offsetof(::sock_fprog, filter),
     "struct sock_fprog");
 static_assert(detail::bpf_max_instructions == BPF_MAXINSNS, "BPF_MAXINSNS");
-// The kernel's type is accepted as it is by bpf_filter.
+// The kernel's type is accepted as it is by bpf_filter and reuse_port_steering.
 static_assert(detail::is_bpf_instruction<::sock_filter>::value, "struct sock_filter as an instruction type");
 
+// --- Time and scale (issue 18): scale. The names of <asm/socket.h>, whose
+// numbers differ between architectures: the asm-generic ones here.
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || defined(__riscv)
+static_assert(os::so_reuseport.name == 15 && os::so_attach_reuseport_cbpf.name == 51
+        && os::so_detach_reuseport_bpf.name == 68 && os::so_incoming_cpu.name == 49
+        && os::so_bindtodevice.name == 25 && os::so_priority.name == 12 && os::so_mark.name == 36
+        && os::so_busy_poll.name == 46,
+    "<asm-generic/socket.h>");
+#endif
+static_assert(os::so_reuseport.level == SOL_SOCKET && os::so_busy_poll.level == SOL_SOCKET, "SOL_SOCKET");
+static_assert(detail::interface_name_size == IFNAMSIZ, "IFNAMSIZ");
+static_assert(!os::bind_to_device_by_index, "SO_BINDTODEVICE takes a name");
 
 } // namespace
 } // namespace detail

@@ -67,6 +67,13 @@ static_assert(offsetof(ip_mreq_source, imr_multiaddr) == 0 && offsetof(ip_mreq_s
     "ip_mreq_source: source before interface");
 static_assert(MCAST_INCLUDE == 0 && MCAST_EXCLUDE == 1, "MULTICAST_MODE_TYPE");
 
+// --- Time and scale (issue 18): scale. Windows has none of these options;
+// SO_REUSEADDR (a different meaning) must not stand in for SO_REUSEPORT.
+static_assert(!os::so_reuseport.supported() && !os::so_bindtodevice.supported() && !os::so_priority.supported()
+        && !os::so_mark.supported() && !os::so_busy_poll.supported() && !os::so_incoming_cpu.supported()
+        && !os::so_attach_reuseport_cbpf.supported(),
+    "no SO_REUSEPORT, SO_BINDTODEVICE, SO_PRIORITY, SO_MARK, SO_BUSY_POLL, SO_INCOMING_CPU");
+
 } // namespace
 } // namespace detail
 } // namespace asio_ipv4

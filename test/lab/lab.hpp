@@ -38,6 +38,7 @@
 //   host.hpp        host: one network namespace
 //   topology.hpp    connect, two_hosts, routed, dual_homed, chain
 //   oracles.hpp     sniffer, udp_recv.py lines, /proc/net/igmp and mcfilter
+//   queued.hpp      what a socket has queued: drain, collect, joined
 
 #ifndef ASIO_IPV4_TEST_LAB_LAB_HPP
 #define ASIO_IPV4_TEST_LAB_LAB_HPP
@@ -48,6 +49,7 @@
 #include "privileges.hpp"
 #include "process.hpp"
 #include "programs.hpp"
+#include "queued.hpp"
 #include "topology.hpp"
 
 #endif // ASIO_IPV4_TEST_LAB_LAB_HPP

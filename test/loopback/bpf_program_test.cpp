@@ -1,13 +1,14 @@
 // Classic BPF programs written the way users write them: with the kernel's
 // own struct sock_filter of <linux/filter.h> (a std::vector, or the C array
-// `tcpdump -dd` prints), handed to bpf_filter. The
+// `tcpdump -dd` prints), handed to bpf_filter and reuse_port_steering. The
 // API promises bpf_filter(std::vector<sock_filter>) with the kernel's
 // instruction type; since the platform seam only asio_ipv4::sock_filter
 // compiled. This file must compile as user code does: <linux/filter.h>
 // first, the library after, no cast anywhere.
 //
 // Oracles: the kernel's SO_GET_FILTER (the attached program, byte for byte),
-// and its filtering (which datagrams a plain recv still finds).
+// its filtering (which datagrams a plain recv still finds), and which socket
+// of a SO_REUSEPORT group a datagram reached (plain recv on each socket).
 
 #include <linux/filter.h>
 
@@ -43,6 +44,8 @@ using asio_ipv4::test::got_expected;
 static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, std::vector<sock_filter>>);
 static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, const std::vector<sock_filter>&>);
 static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, const sock_filter (&)[3]>);
+static_assert(std::is_constructible_v<asio_ipv4::reuse_port_steering, std::vector<sock_filter>>);
+static_assert(std::is_constructible_v<asio_ipv4::reuse_port_steering, const sock_filter (&)[2]>);
 // The library's own type still works, also as an array.
 static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, std::vector<asio_ipv4::sock_filter>>);
 static_assert(std::is_constructible_v<asio_ipv4::bpf_filter, const asio_ipv4::sock_filter (&)[2]>);
@@ -175,6 +178,56 @@ BOOST_AUTO_TEST_CASE(bpf_filter_from_a_vector_of_the_kernels_type)
   s.set_option(asio_ipv4::bpf_filter(std::vector<sock_filter>(BPF_MAXINSNS + 1, sock_filter BPF_STMT(BPF_RET | BPF_K, 0))), ec);
   BOOST_TEST(ec == net::error::invalid_argument, got_expected(ec, net::error::invalid_argument));
   BOOST_TEST(attached_program(s.native_handle()).size() == 4u, "the attached program is unchanged");
+}
+
+// Oracle: which socket of the group a plain recv finds the datagrams on.
+// A program returning a constant sends everything to that socket (sockets
+// are numbered in the order they were bound).
+BOOST_AUTO_TEST_CASE(reuse_port_steering_from_the_kernels_type)
+{
+  net::io_context io;
+  udp::socket first(io, udp::v4()), second(io, udp::v4());
+  for (udp::socket* s : {&first, &second})
+    s->set_option(asio_ipv4::reuse_port(true));
+  first.bind(udp::endpoint(addr("127.0.0.1"), 0));
+  second.bind(first.local_endpoint());
+
+  for (unsigned index : {1u, 0u})
+  {
+    BOOST_TEST_CONTEXT("program returning " << index)
+    {
+      const std::vector<sock_filter> to_index{BPF_STMT(BPF_RET | BPF_K, index)};
+      first.set_option(asio_ipv4::reuse_port_steering(to_index));
+      // Several source ports: the hash alone would spread them.
+      for (int i = 0; i < 8; ++i)
+      {
+        udp::socket sender(io, udp::endpoint(addr("127.0.0.1"), 0));
+        sender.send_to(net::buffer("12345678", 8), first.local_endpoint());
+      }
+      // The socket that should get them first, then the other one.
+      udp::socket& chosen = index == 0 ? first : second;
+      udp::socket& other = index == 0 ? second : first;
+      const auto got_chosen = received_lengths(chosen, 8).size();
+      const auto got_other = received_lengths(other, 0).size();
+      BOOST_TEST(got_chosen == 8u);
+      BOOST_TEST(got_other == 0u);
+    }
+  }
+
+  // The tcpdump-style array form: return the payload's first byte (offset
+  // 0 is the UDP payload for a reuse_port program).
+  struct sock_filter first_byte[] = {
+      {0x30, 0, 0, 0x00000000}, // ldb [0]
+      {0x16, 0, 0, 0x00000000}, // ret a
+  };
+  first.set_option(asio_ipv4::reuse_port_steering(first_byte));
+  udp::socket sender(io, udp::endpoint(addr("127.0.0.1"), 0));
+  const unsigned char to_first[] = {0, 'x'}, to_second[] = {1, 'y', 'y'};
+  sender.send_to(net::buffer(to_second), first.local_endpoint());
+  sender.send_to(net::buffer(to_first), first.local_endpoint());
+  sender.send_to(net::buffer(to_second), first.local_endpoint());
+  BOOST_TEST(received_lengths(second, 2) == (std::vector<std::size_t>{3, 3}), boost::test_tools::per_element());
+  BOOST_TEST(received_lengths(first, 1) == (std::vector<std::size_t>{2}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

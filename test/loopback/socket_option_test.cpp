@@ -18,6 +18,7 @@
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "option_check.hpp"
 #include "test_util.hpp"
 
 #include <arpa/inet.h>
@@ -48,8 +49,14 @@
 namespace {
 
 using asio_ipv4::test::addr;
+using asio_ipv4::test::bytes_of;
+using asio_ipv4::test::check_refused;
+using asio_ipv4::test::check_set_fails;
+using asio_ipv4::test::check_settable;
 using asio_ipv4::test::got_expected;
 using asio_ipv4::test::in_addr_of;
+using asio_ipv4::test::invalid_level;
+using asio_ipv4::test::invalid_name;
 
 namespace ip4 = asio_ipv4::ip4;
 namespace net = boost::asio;
@@ -57,15 +64,7 @@ namespace tt = boost::test_tools;
 using net::ip::address_v4;
 using net::ip::udp;
 
-// Any Asio protocol will do: the options ignore it.
-const udp proto = udp::v4();
-
-// Asio's "always fail" pair (custom_socket_option_level, always_fail_option),
-// which the API promises for invalid values.
-constexpr int invalid_level = static_cast<int>(0xA5100000u);
-constexpr int invalid_name = 2;
-
-
+const udp& proto = asio_ipv4::test::option_protocol;
 
 sockaddr_storage storage_of(const char* text)
 {
@@ -77,36 +76,6 @@ sockaddr_storage storage_of(const char* text)
   std::memset(&ss, 0, sizeof(ss));
   std::memcpy(&ss, &sin, sizeof(sin));
   return ss;
-}
-
-std::vector<int> bytes_of(const void* data, std::size_t size)
-{
-  const auto* b = static_cast<const unsigned char*>(data);
-  return std::vector<int>(b, b + size);
-}
-
-// What set_option sees: the const level, name, size and data.
-template <class Option>
-void check_settable(const Option& o, int level, int name, const void* expected, std::size_t size)
-{
-  BOOST_TEST(o.level(proto) == level);
-  BOOST_TEST(o.name(proto) == name);
-  BOOST_TEST(o.size(proto) == size);
-  BOOST_TEST(bytes_of(o.data(proto), o.size(proto)) == bytes_of(expected, size), tt::per_element());
-}
-
-template <class Option, class Struct>
-void check_settable(const Option& o, int level, int name, const Struct& expected)
-{
-  check_settable(o, level, name, &expected, sizeof(expected));
-}
-
-// What set_option sees for an invalid value: the always-fail pair.
-template <class Option>
-void check_refused(const Option& o)
-{
-  BOOST_TEST(o.level(proto) == invalid_level);
-  BOOST_TEST(o.name(proto) == invalid_name);
 }
 
 // What get_option sees (the non-const overloads): always the real pair.
@@ -356,24 +325,6 @@ struct udp_fixture
   udp::socket socket{io, udp::endpoint(addr("127.0.0.1"), 0)};
   int fd = socket.native_handle();
 };
-
-
-template <class Option>
-void check_set_fails(udp::socket& s, const Option& o, const boost::system::error_code& expected)
-{
-  boost::system::error_code ec;
-  BOOST_CHECK_NO_THROW(s.set_option(o, ec));
-  BOOST_TEST(ec == expected, got_expected(ec, expected));
-  try
-  {
-    s.set_option(o);
-    BOOST_ERROR("set_option did not throw");
-  }
-  catch (const boost::system::system_error& e)
-  {
-    BOOST_TEST(e.code() == expected, got_expected(e.code(), expected));
-  }
-}
 
 } // namespace
 

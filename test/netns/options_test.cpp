@@ -100,43 +100,8 @@ struct foreign_bind
   }
 };
 
-// Every datagram queued on `socket` now (non-blocking), as text.
-std::vector<std::string> drain(udp::socket& socket)
-{
-  std::vector<std::string> got;
-  socket.non_blocking(true);
-  std::array<char, 2048> buffer;
-  boost::system::error_code ec;
-  for (std::size_t n; (n = socket.receive(net::buffer(buffer), 0, ec)), !ec;)
-    got.emplace_back(buffer.data(), n);
-  BOOST_TEST(error_text(ec) == error_text(net::error::would_block));
-  socket.non_blocking(false);
-  return got;
-}
-
-// The datagrams queued on `socket` once `expected` of them came (5 s at
-// most) and 300 ms more passed, so that anything else sent shows up too.
-std::vector<std::string> collect(udp::socket& socket, std::size_t expected)
-{
-  std::vector<std::string> got;
-  auto more = [&] {
-    auto queued = drain(socket);
-    got.insert(got.end(), queued.begin(), queued.end());
-    return got.size() >= expected;
-  };
-  t::eventually(more);
-  std::this_thread::sleep_for(300ms);
-  more();
-  return got;
-}
-
-std::string joined(const std::vector<std::string>& items)
-{
-  std::string line;
-  for (const auto& item : items)
-    line += (line.empty() ? "" : " | ") + item;
-  return line;
-}
+using asio_ipv4::test::collect;
+using asio_ipv4::test::joined;
 
 // UDP datagrams to `port`; the sniffer ends after `count` (0: no limit).
 t::sniff_filter udp_filter(unsigned count)

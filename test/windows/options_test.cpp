@@ -27,6 +27,7 @@
 #include <mswsock.h>
 #include <iphlpapi.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -119,7 +120,8 @@ in_addr in(const char* text)
   return a;
 }
 
-// Every int option this test sets, as the system reports it: an option the
+// Every int option this test sets, as the system reports it, and the
+// address-sharing switches (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE): an option the
 // library refuses must leave all of them as they were.
 std::vector<std::optional<int>> snapshot(udp::socket& s)
 {
@@ -127,6 +129,8 @@ std::vector<std::optional<int>> snapshot(udp::socket& s)
   for (int name : {IP_TTL, IP_TOS, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_PKTINFO, IP_RECVTTL, IP_RECVTOS,
            IP_DONTFRAGMENT})
     v.push_back(raw_get(s, IPPROTO_IP, name));
+  for (int name : {SO_REUSEADDR, SO_EXCLUSIVEADDRUSE})
+    v.push_back(raw_get(s, SOL_SOCKET, name));
   return v;
 }
 
@@ -294,6 +298,52 @@ void unsupported_options(net::io_context& io)
     asio_ipv4::udp_gro o;
     s.get_option(o, ec);
   });
+  // The options of issue 18 (scale): Windows has none of them; invalid
+  // values are refused the same way. The snapshot holds SO_REUSEADDR and
+  // SO_EXCLUSIVEADDRUSE too: reuse_port must not become either.
+  const std::vector<asio_ipv4::sock_filter> program{{0x06, 0, 0, 0}};
+  check("reuse_port (not SO_REUSEADDR)", [&](error_code& ec) { s.set_option(asio_ipv4::reuse_port(true), ec); });
+  check("reuse_port_steering", [&](error_code& ec) { s.set_option(asio_ipv4::reuse_port_steering(program), ec); });
+  check("reuse_port_steering, empty program", [&](error_code& ec) {
+    s.set_option(asio_ipv4::reuse_port_steering(std::vector<asio_ipv4::sock_filter>{}), ec);
+  });
+  check("detach_reuse_port_steering", [&](error_code& ec) { s.set_option(asio_ipv4::detach_reuse_port_steering(), ec); });
+  check("incoming_cpu", [&](error_code& ec) { s.set_option(asio_ipv4::incoming_cpu(0), ec); });
+  check("bind_to_device", [&](error_code& ec) { s.set_option(asio_ipv4::bind_to_device("loopback_0"), ec); });
+  check("bind_to_device, a name too long", [&](error_code& ec) {
+    s.set_option(asio_ipv4::bind_to_device("a-name-far-longer-than-ifnamsiz"), ec);
+  });
+  check("priority", [&](error_code& ec) { s.set_option(asio_ipv4::priority(3), ec); });
+  check("priority, negative", [&](error_code& ec) { s.set_option(asio_ipv4::priority(-1), ec); });
+  check("mark", [&](error_code& ec) { s.set_option(asio_ipv4::mark(0x2a), ec); });
+  check("busy_poll", [&](error_code& ec) { s.set_option(asio_ipv4::busy_poll(std::chrono::microseconds(50)), ec); });
+  check("busy_poll, negative", [&](error_code& ec) {
+    s.set_option(asio_ipv4::busy_poll(std::chrono::microseconds(-1)), ec);
+  });
+  check("get reuse_port", [&](error_code& ec) {
+    asio_ipv4::reuse_port o;
+    s.get_option(o, ec);
+  });
+  check("get incoming_cpu", [&](error_code& ec) {
+    asio_ipv4::incoming_cpu o;
+    s.get_option(o, ec);
+  });
+  check("get bind_to_device", [&](error_code& ec) {
+    asio_ipv4::bind_to_device o;
+    s.get_option(o, ec);
+  });
+  check("get priority", [&](error_code& ec) {
+    asio_ipv4::priority o;
+    s.get_option(o, ec);
+  });
+  check("get mark", [&](error_code& ec) {
+    asio_ipv4::mark o;
+    s.get_option(o, ec);
+  });
+  check("get busy_poll", [&](error_code& ec) {
+    asio_ipv4::busy_poll o;
+    s.get_option(o, ec);
+  });
   // The error queue: refused before any system call.
   {
     asio_ipv4::cmsg_socket<udp::socket> c(io, udp::endpoint(address_v4::loopback(), 0));
@@ -307,6 +357,22 @@ void unsupported_options(net::io_context& io)
     else
       pass("receive_error: operation_not_supported (no error queue)");
   }
+}
+
+// reuse_port is refused, not mapped to SO_REUSEADDR: a second socket still
+// cannot bind the port (with SO_REUSEADDR in its place it would have).
+void reuse_port_is_not_reuse_address(net::io_context& io)
+{
+  udp::socket first = open_udp(io);
+  udp::socket second(io, udp::v4());
+  error_code ec;
+  first.set_option(asio_ipv4::reuse_port(true), ec);
+  second.set_option(asio_ipv4::reuse_port(true), ec);
+  second.bind(first.local_endpoint(), ec);
+  if (ec == net::error::address_in_use)
+    pass("reuse_port: a second socket still cannot bind the port (WSAEADDRINUSE)");
+  else
+    fail("reuse_port, second bind", "got " + code(ec) + ", expected WSAEADDRINUSE");
 }
 
 // ---------------------------------------------------------------------------
@@ -782,6 +848,7 @@ int main()
   {
     value_options(io);
     unsupported_options(io);
+    reuse_port_is_not_reuse_address(io);
     multicast_requests();
     const unsigned loopback_index = interfaces_test();
     if (loopback_index != 0)

@@ -128,6 +128,31 @@ inline constexpr option_name icmp_filter = no_such_option;
 // Source filters go through setsourcefilter(3) / getsourcefilter(3).
 inline constexpr option_name mcast_msfilter = no_such_option;
 
+// --- Time and scale (issue 18): scale
+#ifdef SO_REUSEPORT
+// Shares the port, but a unicast datagram reaches one socket of the group
+// only (multicast and broadcast reach all): no load balancing. FreeBSD 12's
+// SO_REUSEPORT_LB balances; reuse_port does not set it (doc/options.md).
+inline constexpr option_name so_reuseport{SOL_SOCKET, SO_REUSEPORT};
+#else
+inline constexpr option_name so_reuseport = no_such_option;
+#endif
+#if defined(__APPLE__) && defined(IP_BOUND_IF)
+// bind_to_device: xnu's IP_BOUND_IF takes the interface's index, which the
+// option looks up by name when it is set (0 unbinds).
+inline constexpr option_name so_bindtodevice{IPPROTO_IP, IP_BOUND_IF};
+constexpr bool bind_to_device_by_index = true;
+#else
+inline constexpr option_name so_bindtodevice = no_such_option;
+constexpr bool bind_to_device_by_index = false;
+#endif
+inline constexpr option_name so_attach_reuseport_cbpf = no_such_option;
+inline constexpr option_name so_detach_reuseport_bpf = no_such_option;
+inline constexpr option_name so_incoming_cpu = no_such_option;
+inline constexpr option_name so_priority = no_such_option;
+inline constexpr option_name so_mark = no_such_option;
+inline constexpr option_name so_busy_poll = no_such_option;
+
 // pmtu::dont (0) and pmtu::do_ (2) are IP_DONTFRAG 0 and 1; the other modes
 // do not exist here.
 constexpr int mtu_discover_value(int mode) noexcept { return mode == 0 ? 0 : mode == 2 ? 1 : -1; }

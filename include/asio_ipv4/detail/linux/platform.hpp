@@ -72,6 +72,20 @@ inline constexpr option_name so_detach_filter{SOL_SOCKET, SO_DETACH_FILTER};
 inline constexpr option_name icmp_filter{SOL_RAW, 1};
 inline constexpr option_name mcast_msfilter{IPPROTO_IP, MCAST_MSFILTER};
 
+// --- Time and scale (issue 18): scale
+// socket(7). The numbers come from <asm/socket.h> (through <sys/socket.h>),
+// which differ between architectures; src/linux/host_checks.cpp checks them.
+inline constexpr option_name so_reuseport{SOL_SOCKET, SO_REUSEPORT};
+inline constexpr option_name so_attach_reuseport_cbpf{SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF};
+inline constexpr option_name so_detach_reuseport_bpf{SOL_SOCKET, SO_DETACH_REUSEPORT_BPF};
+inline constexpr option_name so_incoming_cpu{SOL_SOCKET, SO_INCOMING_CPU};
+inline constexpr option_name so_bindtodevice{SOL_SOCKET, SO_BINDTODEVICE};
+inline constexpr option_name so_priority{SOL_SOCKET, SO_PRIORITY};
+inline constexpr option_name so_mark{SOL_SOCKET, SO_MARK};
+inline constexpr option_name so_busy_poll{SOL_SOCKET, SO_BUSY_POLL};
+// SO_BINDTODEVICE takes and gives the interface's name.
+constexpr bool bind_to_device_by_index = false;
+
 // IP_MTU_DISCOVER takes the modes as they are (the public pmtu numbers are
 // Linux's IP_PMTUDISC_*); -1 would mean "this mode does not exist here".
 constexpr int mtu_discover_value(int mode) noexcept { return mode; }

@@ -86,6 +86,21 @@ inline constexpr option_name icmp_filter = no_such_option;
 // src/win/source_filter.cpp).
 inline constexpr option_name mcast_msfilter = no_such_option;
 
+// --- Time and scale (issue 18): scale
+// None of them. SO_REUSEADDR is not SO_REUSEPORT (it lets a socket take a
+// port another socket is bound to, and only one of them receives), so
+// reuse_port is unsupported rather than mapped to it; IP_UNICAST_IF only
+// picks the outgoing interface, which is not what bind_to_device promises.
+inline constexpr option_name so_reuseport = no_such_option;
+inline constexpr option_name so_attach_reuseport_cbpf = no_such_option;
+inline constexpr option_name so_detach_reuseport_bpf = no_such_option;
+inline constexpr option_name so_incoming_cpu = no_such_option;
+inline constexpr option_name so_bindtodevice = no_such_option;
+constexpr bool bind_to_device_by_index = false;
+inline constexpr option_name so_priority = no_such_option;
+inline constexpr option_name so_mark = no_such_option;
+inline constexpr option_name so_busy_poll = no_such_option;
+
 // pmtu::dont (0) and pmtu::do_ (2) are IP_DONTFRAGMENT 0 and 1; the other
 // modes do not exist here.
 constexpr int mtu_discover_value(int mode) noexcept { return mode == 0 ? 0 : mode == 2 ? 1 : -1; }
