@@ -8,6 +8,7 @@
 #include "common.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -163,7 +164,10 @@ void fail_errno(const std::string& what)
   fail(what + ": " + std::strerror(errno));
 }
 
-int make_receiver(std::size_t count, bool control, sockaddr_in& bound)
+namespace {
+
+// make_receiver's socket, not yet bound.
+int open_receiver(std::size_t count, bool control)
 {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
@@ -183,24 +187,60 @@ int make_receiver(std::size_t count, bool control, sockaddr_in& bound)
     if (::setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on)) != 0)
       fail_errno("IP_RECVTTL");
   }
+  return fd;
+}
+
+void bind_loopback(int fd, unsigned short port_be, sockaddr_in& bound)
+{
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = port_be;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0)
     fail_errno("bind");
   socklen_t len = sizeof(bound);
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) != 0)
     fail_errno("getsockname");
+}
+
+} // namespace
+
+int make_receiver(std::size_t count, bool control, sockaddr_in& bound)
+{
+  int fd = open_receiver(count, control);
+  bind_loopback(fd, 0, bound);
   return fd;
 }
 
-bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& queued_bytes)
+std::vector<int> make_shard_group(std::size_t shards, std::size_t count, sockaddr_in& bound)
+{
+  std::vector<int> fds;
+  for (std::size_t i = 0; i < shards; ++i)
+  {
+    int fd = open_receiver(count / shards, true);
+    int on = 1;
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)
+      fail_errno("SO_REUSEPORT");
+    bind_loopback(fd, i == 0 ? 0 : bound.sin_port, bound);
+    fds.push_back(fd);
+  }
+  // ldb [0]; ret a: the payload's first byte is the socket's index.
+  sock_filter program[] = {{BPF_LD | BPF_B | BPF_ABS, 0, 0, 0}, {BPF_RET | BPF_A, 0, 0, 0}};
+  sock_fprog fprog{2, program};
+  if (::setsockopt(fds[0], SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fprog, sizeof(fprog)) != 0)
+    fail_errno("SO_ATTACH_REUSEPORT_CBPF");
+  return fds;
+}
+
+bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& queued_bytes, std::size_t* sockets,
+    std::size_t* empty)
 {
   std::FILE* f = std::fopen("/proc/net/udp", "r");
   if (!f)
     return false;
   char line[512];
-  bool found = false;
+  std::size_t found = 0, idle = 0;
+  drops = queued_bytes = 0;
   // "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when
   //  retrnsmt   uid  timeout inode ref pointer drops"
   while (std::fgets(line, sizeof(line), f))
@@ -216,16 +256,20 @@ bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& q
     const char* last = std::strrchr(line, ' ');
     if (!last)
       continue;
-    drops = std::strtoull(last + 1, nullptr, 10);
-    queued_bytes = rxq;
-    found = true;
-    break;
+    drops += std::strtoull(last + 1, nullptr, 10);
+    queued_bytes += rxq;
+    idle += rxq == 0;
+    ++found;
   }
   std::fclose(f);
-  return found;
+  if (sockets)
+    *sockets = found;
+  if (empty)
+    *empty = idle;
+  return found != 0;
 }
 
-void prefill(const sockaddr_in& to, std::size_t count)
+void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets)
 {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
@@ -236,21 +280,29 @@ void prefill(const sockaddr_in& to, std::size_t count)
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) != 0)
     fail_errno("connect");
 
+  // One payload per socket of the group, its index in the first byte (a
+  // lone receiver: all 0xa5).
+  const std::size_t kinds = sockets == 0 ? 1 : sockets;
+  std::vector<unsigned char> payloads(kinds * datagram_size, 0xa5);
+  std::vector<iovec> iovs(kinds);
+  for (std::size_t k = 0; k < kinds; ++k)
+  {
+    if (sockets != 0)
+      payloads[k * datagram_size] = static_cast<unsigned char>(k);
+    iovs[k] = iovec{payloads.data() + k * datagram_size, datagram_size};
+  }
   constexpr std::size_t batch = 64;
-  unsigned char payload[datagram_size];
-  std::memset(payload, 0xa5, sizeof(payload));
-  iovec iov{payload, sizeof(payload)};
   mmsghdr hdrs[batch];
   std::memset(hdrs, 0, sizeof(hdrs));
-  for (auto& h : hdrs)
-  {
-    h.msg_hdr.msg_iov = &iov;
-    h.msg_hdr.msg_iovlen = 1;
-  }
   std::size_t sent = 0;
   while (sent < count)
   {
     unsigned n = static_cast<unsigned>(std::min(batch, count - sent));
+    for (unsigned j = 0; j < n; ++j)
+    {
+      hdrs[j].msg_hdr.msg_iov = &iovs[(sent + j) % kinds];
+      hdrs[j].msg_hdr.msg_iovlen = 1;
+    }
     int r = ::sendmmsg(fd, hdrs, n, 0);
     if (r < 0)
     {
@@ -263,13 +315,16 @@ void prefill(const sockaddr_in& to, std::size_t count)
   ::close(fd);
 
   std::uint64_t drops = 0, queued = 0;
-  if (!udp_queue_state(ntohs(to.sin_port), drops, queued))
+  std::size_t found = 0, empty = 0;
+  if (!udp_queue_state(ntohs(to.sin_port), drops, queued, &found, &empty))
     fail("the receiver is missing from /proc/net/udp");
+  if (found != kinds)
+    fail(std::to_string(found) + " sockets on the port, expected " + std::to_string(kinds));
   if (drops != 0)
     fail("the receiver dropped " + std::to_string(drops) + " of " + std::to_string(count)
         + " prefilled datagrams (receive buffer too small?)");
-  if (queued == 0)
-    fail("the receiver's queue is empty after the prefill");
+  if (empty != 0)
+    fail("a receiver's queue is empty after the prefill");
 }
 
 std::uint64_t expected_check(std::size_t count, bool control) noexcept

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -83,17 +84,31 @@ int make_receiver(std::size_t count, bool control, sockaddr_in& bound);
 
 // Sends `count` datagrams of datagram_size bytes from a fresh socket to
 // `to` (sendmmsg, TTL prefill_ttl), then checks in /proc/net/udp that the
-// receiver dropped none and holds them all. Exits the program on failure.
-void prefill(const sockaddr_in& to, std::size_t count);
+// receiver dropped none and holds some. `sockets` > 0: `to` is a
+// SO_REUSEPORT group of that many sockets (make_shard_group); datagram i
+// carries i % sockets in its first byte, which the group's steering program
+// returns as the index of the socket, and every socket of the group is
+// checked. Exits the program on failure.
+void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets = 0);
+
+// `shards` receivers as make_receiver makes them (control messages on, room
+// for count / shards datagrams each), all bound to one port of 127.0.0.1
+// with SO_REUSEPORT, and a steering program (SO_ATTACH_REUSEPORT_CBPF) that
+// sends each datagram to the socket its first byte names: a prefill of
+// `count` datagrams then leaves exactly count / shards in each. Returns the
+// descriptors in group order.
+std::vector<int> make_shard_group(std::size_t shards, std::size_t count, sockaddr_in& bound);
 
 // The value a receiver's check sum must reach after `count` datagrams when
 // it adds, per datagram: bytes + TTL + interface index + (destination ==
 // 127.0.0.1 ? 1 : 0). Without control messages: bytes only.
 std::uint64_t expected_check(std::size_t count, bool control) noexcept;
 
-// The drop counter and the queued bytes of the socket bound to 127.0.0.1:port
-// (from /proc/net/udp); false when it is not listed.
-bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& queued_bytes);
+// The drop counters and the queued bytes of the sockets bound to
+// 127.0.0.1:port (from /proc/net/udp), summed, and how many there are; false
+// when none is listed. `empty` counts those with nothing queued.
+bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& queued_bytes,
+    std::size_t* sockets = nullptr, std::size_t* empty = nullptr);
 
 // ---- results ----------------------------------------------------------------
 // Prints the one result line the driver parses:

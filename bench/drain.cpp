@@ -9,7 +9,8 @@
 // was dropped, then times one receiver alone taking them all. Every receiver
 // that can parse control messages gets IP_PKTINFO + IP_RECVTTL and adds
 // bytes + TTL + interface + (destination == 127.0.0.1) to a check sum, which
-// must come out exact: all of them do the same work.
+// must come out exact: all of them do the same work. The shard rows (6) do
+// the same with a SO_REUSEPORT group of sockets drained in parallel.
 
 #include "common.hpp"
 #include "programs.hpp"
@@ -22,13 +23,19 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bench {
@@ -46,12 +53,21 @@ struct tally
   stopwatch started;
   std::uint64_t allocs_at_warmup = 0;
 
+  // Called once the warm-up is done, from the handler that completed it (the
+  // shard rows wait there for the other shards).
+  void (*after_warmup)(void*) = nullptr;
+  void* after_warmup_arg = nullptr;
+
   void begin() noexcept { started.start(); }
   // Called with the running count after each datagram (or batch).
   void at(std::size_t before, std::size_t after) noexcept
   {
     if (before < warmup && after >= warmup)
+    {
       allocs_at_warmup = allocations();
+      if (after_warmup)
+        after_warmup(after_warmup_arg);
+    }
   }
 };
 
@@ -336,10 +352,121 @@ struct cmsg_batch
   }
 };
 
+// ---- 6. shards: one socket, io_context and thread per core --------------------
+// A SO_REUSEPORT group of `shards` sockets on one port, the prefill steered so
+// that each holds count / shards datagrams (make_shard_group). Each shard
+// drains its own socket with the one-by-one receiver of 4, on its own thread
+// pinned to its own CPU. Each first takes `warmup` datagrams, untimed (its
+// thread's Asio caches warm up), and waits in the handler of the last one
+// (so that run() keeps its caches) until every shard is there; then all go
+// on together and the clock runs until the last one is done: the wall time
+// is the figure (the CPU time adds the shards up).
+struct shard
+{
+  boost::asio::io_context ctx{1};
+  cmsg_udp socket;
+  cmsg_one loop;
+  std::uint64_t finished = 0;
+
+  shard(int fd, std::size_t count) : socket(ctx), loop{socket, count, {}, {}, {}, {}}
+  {
+    socket.next_layer().assign(udp::v4(), fd);
+  }
+};
+
+// Where the shards meet after their warm-up.
+struct starting_line
+{
+  std::atomic<std::size_t> ready{0};
+  std::atomic<bool> go{false};
+
+  static void arrive(void* self)
+  {
+    auto& line = *static_cast<starting_line*>(self);
+    line.ready.fetch_add(1);
+    while (!line.go.load(std::memory_order_acquire))
+      std::this_thread::yield();
+  }
+};
+
+std::vector<int> usable_cpus()
+{
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (::sched_getaffinity(0, sizeof(set), &set) == 0)
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set))
+        cpus.push_back(c);
+  if (cpus.empty())
+    fail("no CPU to run on");
+  return cpus;
+}
+
+void run_shards(const std::string& name, std::size_t shards, std::size_t count)
+{
+  if (count % shards != 0 || count / shards <= warmup)
+    fail("the count must be a multiple of the shards, each above the warm-up");
+  sockaddr_in bound;
+  const std::vector<int> fds = make_shard_group(shards, count, bound);
+  prefill(bound, count, shards);
+
+  std::vector<std::unique_ptr<shard>> group;
+  starting_line line;
+  for (int fd : fds)
+  {
+    group.push_back(std::make_unique<shard>(fd, count / shards));
+    group.back()->loop.t.after_warmup = &starting_line::arrive;
+    group.back()->loop.t.after_warmup_arg = &line;
+  }
+  const std::vector<int> cpus = usable_cpus();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < shards; ++i)
+  {
+    threads.emplace_back([&, i] {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpus[i % cpus.size()], &set);
+      ::pthread_setaffinity_np(::pthread_self(), sizeof(set), &set);
+      shard& s = *group[i];
+      s.loop.start();
+      s.ctx.run();
+      s.finished = now_ns();
+    });
+  }
+  while (line.ready.load() < shards)
+    std::this_thread::yield();
+  stopwatch started;
+  started.start();
+  const std::uint64_t allocs_before = allocations();
+  line.go.store(true, std::memory_order_release);
+  for (auto& t : threads)
+    t.join();
+  const std::uint64_t cpu = cpu_ns() - started.cpu;
+  const std::uint64_t allocs = allocations() - allocs_before;
+  std::uint64_t last = 0, check = 0;
+  for (const auto& s : group)
+  {
+    last = std::max(last, s->finished);
+    check += s->loop.t.check;
+  }
+  const std::size_t timed = count - shards * warmup;
+  report(name, timed, stopwatch{last - started.wall, cpu}, allocs, timed, check, expected_check(count, true));
+}
+
 } // namespace
 
 int run_drain(const std::string& name, std::size_t count)
 {
+  if (name.rfind("cmsg_shards_", 0) == 0)
+  {
+    const std::size_t shards = std::stoul(name.substr(std::strlen("cmsg_shards_")));
+    if (shards == 0 || shards > 64)
+      fail("1 to 64 shards");
+    run_shards(name, shards, count);
+    return 0;
+  }
+
   if (count <= warmup)
     fail("count must exceed the warm-up of " + std::to_string(warmup));
   const bool control = name != "asio_receive_from" && name != "raw_recvmsg_nocmsg";

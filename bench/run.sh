@@ -10,6 +10,10 @@
 #   options: --rounds N, --datagrams N, --segments N (a multiple of 320),
 #            --only REGEX (cases to run), --doc (quick run, but write doc/),
 #            --build-dir DIR (default build/bench)
+#   bench/run.sh --only shards
+#                           the sharding rows alone (1 shard against one per
+#                           core, wall clock); they have a section of their own
+#                           in doc/performance.md, and only it is rewritten
 #   bench/run.sh --compare REV
 #                           before/after: also builds the benchmarks of git
 #                           revision REV (in DIR-REV) and runs every C++ case
@@ -47,7 +51,7 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift ;;
     --compare) compare=$2; shift ;;
     --build-dir) build=$(readlink -f "$2"); shift ;;
-    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
