@@ -269,7 +269,7 @@ bool udp_queue_state(unsigned short port, std::uint64_t& drops, std::uint64_t& q
   return found != 0;
 }
 
-void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets)
+void send_prefill(const sockaddr_in& to, std::size_t count, int first_byte)
 {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
@@ -280,29 +280,23 @@ void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets)
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof(to)) != 0)
     fail_errno("connect");
 
-  // One payload per socket of the group, its index in the first byte (a
-  // lone receiver: all 0xa5).
-  const std::size_t kinds = sockets == 0 ? 1 : sockets;
-  std::vector<unsigned char> payloads(kinds * datagram_size, 0xa5);
-  std::vector<iovec> iovs(kinds);
-  for (std::size_t k = 0; k < kinds; ++k)
-  {
-    if (sockets != 0)
-      payloads[k * datagram_size] = static_cast<unsigned char>(k);
-    iovs[k] = iovec{payloads.data() + k * datagram_size, datagram_size};
-  }
   constexpr std::size_t batch = 64;
+  unsigned char payload[datagram_size];
+  std::memset(payload, 0xa5, sizeof(payload));
+  if (first_byte >= 0)
+    payload[0] = static_cast<unsigned char>(first_byte);
+  iovec iov{payload, sizeof(payload)};
   mmsghdr hdrs[batch];
   std::memset(hdrs, 0, sizeof(hdrs));
+  for (auto& h : hdrs)
+  {
+    h.msg_hdr.msg_iov = &iov;
+    h.msg_hdr.msg_iovlen = 1;
+  }
   std::size_t sent = 0;
   while (sent < count)
   {
     unsigned n = static_cast<unsigned>(std::min(batch, count - sent));
-    for (unsigned j = 0; j < n; ++j)
-    {
-      hdrs[j].msg_hdr.msg_iov = &iovs[(sent + j) % kinds];
-      hdrs[j].msg_hdr.msg_iovlen = 1;
-    }
     int r = ::sendmmsg(fd, hdrs, n, 0);
     if (r < 0)
     {
@@ -313,18 +307,27 @@ void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets)
     sent += static_cast<std::size_t>(r);
   }
   ::close(fd);
+}
 
+void check_prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets)
+{
   std::uint64_t drops = 0, queued = 0;
   std::size_t found = 0, empty = 0;
   if (!udp_queue_state(ntohs(to.sin_port), drops, queued, &found, &empty))
     fail("the receiver is missing from /proc/net/udp");
-  if (found != kinds)
-    fail(std::to_string(found) + " sockets on the port, expected " + std::to_string(kinds));
+  if (found != sockets)
+    fail(std::to_string(found) + " sockets on the port, expected " + std::to_string(sockets));
   if (drops != 0)
     fail("the receiver dropped " + std::to_string(drops) + " of " + std::to_string(count)
         + " prefilled datagrams (receive buffer too small?)");
   if (empty != 0)
     fail("a receiver's queue is empty after the prefill");
+}
+
+void prefill(const sockaddr_in& to, std::size_t count)
+{
+  send_prefill(to, count, -1);
+  check_prefill(to, count, 1);
 }
 
 std::uint64_t expected_check(std::size_t count, bool control) noexcept

@@ -84,19 +84,22 @@ int make_receiver(std::size_t count, bool control, sockaddr_in& bound);
 
 // Sends `count` datagrams of datagram_size bytes from a fresh socket to
 // `to` (sendmmsg, TTL prefill_ttl), then checks in /proc/net/udp that the
-// receiver dropped none and holds some. `sockets` > 0: `to` is a
-// SO_REUSEPORT group of that many sockets (make_shard_group); datagram i
-// carries i % sockets in its first byte, which the group's steering program
-// returns as the index of the socket, and every socket of the group is
-// checked. Exits the program on failure.
-void prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets = 0);
+// receiver dropped none and holds them all. Exits the program on failure.
+void prefill(const sockaddr_in& to, std::size_t count);
+
+// prefill() in two halves, for a SO_REUSEPORT group: the sending (each
+// datagram's first byte is `first_byte` when it is 0..255, which the group's
+// steering program of make_shard_group returns as the index of the socket),
+// and the check that the `sockets` of the group dropped none of the `count`
+// datagrams and each holds some.
+void send_prefill(const sockaddr_in& to, std::size_t count, int first_byte);
+void check_prefill(const sockaddr_in& to, std::size_t count, std::size_t sockets);
 
 // `shards` receivers as make_receiver makes them (control messages on, room
 // for count / shards datagrams each), all bound to one port of 127.0.0.1
 // with SO_REUSEPORT, and a steering program (SO_ATTACH_REUSEPORT_CBPF) that
-// sends each datagram to the socket its first byte names: a prefill of
-// `count` datagrams then leaves exactly count / shards in each. Returns the
-// descriptors in group order.
+// sends each datagram to the socket its first byte names (send_prefill's
+// first_byte). Returns the descriptors in group order.
 std::vector<int> make_shard_group(std::size_t shards, std::size_t count, sockaddr_in& bound);
 
 // The value a receiver's check sum must reach after `count` datagrams when

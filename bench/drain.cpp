@@ -84,9 +84,10 @@ void finish(const char* name, std::size_t count, const tally& t, bool control)
 // each handler starts the next operation (a reference, not a limit). With
 // `control` false: plain recvmsg without control messages, the limit of
 // plain Asio.
-[[gnu::noinline]] void raw_recvmsg(int fd, std::size_t count, bool control, bool poll, const char* name)
+// The loop itself, until t.received reaches count (the shard rows run it on
+// several threads).
+[[gnu::noinline]] void raw_recvmsg_loop(int fd, std::size_t count, bool control, bool poll, tally& t)
 {
-  tally t;
   unsigned char buf[receive_buffer_size];
   alignas(cmsghdr) unsigned char cbuf[128];
   sockaddr_in from;
@@ -102,7 +103,6 @@ void finish(const char* name, std::size_t count, const tally& t, bool control)
     if (ep < 0 || ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0)
       fail_errno("epoll");
   }
-  t.begin();
   while (t.received < count)
   {
     if (poll)
@@ -151,9 +151,16 @@ void finish(const char* name, std::size_t count, const tally& t, bool control)
     t.at(t.received, t.received + 1);
     ++t.received;
   }
-  finish(name, count, t, control);
   if (ep >= 0)
     ::close(ep);
+}
+
+void raw_recvmsg(int fd, std::size_t count, bool control, bool poll, const char* name)
+{
+  tally t;
+  t.begin();
+  raw_recvmsg_loop(fd, count, control, poll, t);
+  finish(name, count, t, control);
 }
 
 // ---- 2. the limit, batched: recvmmsg (64) + hand-parsed cmsgs ---------------------
@@ -355,23 +362,25 @@ struct cmsg_batch
 // ---- 6. shards: one socket, io_context and thread per core --------------------
 // A SO_REUSEPORT group of `shards` sockets on one port, the prefill steered so
 // that each holds count / shards datagrams (make_shard_group). Each shard
-// drains its own socket with the one-by-one receiver of 4, on its own thread
-// pinned to its own CPU. Each first takes `warmup` datagrams, untimed (its
-// thread's Asio caches warm up), and waits in the handler of the last one
-// (so that run() keeps its caches) until every shard is there; then all go
-// on together and the clock runs until the last one is done: the wall time
-// is the figure (the CPU time adds the shards up).
+// drains its own socket on its own thread pinned to its own CPU: with the
+// one-by-one receiver of 4 and an io_context of its own (cmsg_shards_N), or
+// with the raw loop of 1 (raw_shards_N: the limit). Each first takes
+// `warmup` datagrams, untimed (its thread's Asio caches warm up), and waits
+// in the handler of the last one (so that run() keeps its caches) until
+// every shard is there; then all go on together and the clock runs until
+// the last one is done: the wall time is the figure (the CPU time adds the
+// shards up).
 struct shard
 {
+  int fd;
+  std::size_t count;
   boost::asio::io_context ctx{1};
-  cmsg_udp socket;
-  cmsg_one loop;
+  cmsg_udp socket{ctx};
+  cmsg_one loop{socket, count, {}, {}, {}, {}};
+  tally raw; // the raw loop's
   std::uint64_t finished = 0;
 
-  shard(int fd, std::size_t count) : socket(ctx), loop{socket, count, {}, {}, {}, {}}
-  {
-    socket.next_layer().assign(udp::v4(), fd);
-  }
+  shard(int f, std::size_t c) : fd(f), count(c) {}
 };
 
 // Where the shards meet after their warm-up.
@@ -389,6 +398,16 @@ struct starting_line
   }
 };
 
+// Runs the calling thread on `cpu` only.
+void pin_to(int cpu)
+{
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (::pthread_setaffinity_np(::pthread_self(), sizeof(set), &set) != 0)
+    fail("cannot run on CPU " + std::to_string(cpu));
+}
+
 std::vector<int> usable_cpus()
 {
   cpu_set_t set;
@@ -403,34 +422,48 @@ std::vector<int> usable_cpus()
   return cpus;
 }
 
-void run_shards(const std::string& name, std::size_t shards, std::size_t count)
+void run_shards(const std::string& name, bool raw, std::size_t shards, std::size_t count)
 {
   if (count % shards != 0 || count / shards <= warmup)
     fail("the count must be a multiple of the shards, each above the warm-up");
   sockaddr_in bound;
   const std::vector<int> fds = make_shard_group(shards, count, bound);
-  prefill(bound, count, shards);
+  const std::vector<int> cpus = usable_cpus();
+  // Each shard's datagrams are sent from its own CPU, as CPU steering has
+  // it in a server: the kernel allocates them there, and the shard frees
+  // them on the CPU that allocated them.
+  for (std::size_t i = 0; i < shards; ++i)
+    std::thread([&, i] {
+      pin_to(cpus[i % cpus.size()]);
+      send_prefill(bound, count / shards, static_cast<int>(i));
+    }).join();
+  check_prefill(bound, count, shards);
 
   std::vector<std::unique_ptr<shard>> group;
   starting_line line;
   for (int fd : fds)
   {
     group.push_back(std::make_unique<shard>(fd, count / shards));
-    group.back()->loop.t.after_warmup = &starting_line::arrive;
-    group.back()->loop.t.after_warmup_arg = &line;
+    shard& s = *group.back();
+    tally& t = raw ? s.raw : s.loop.t;
+    t.after_warmup = &starting_line::arrive;
+    t.after_warmup_arg = &line;
+    if (!raw)
+      s.socket.next_layer().assign(udp::v4(), fd);
   }
-  const std::vector<int> cpus = usable_cpus();
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < shards; ++i)
   {
     threads.emplace_back([&, i] {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(cpus[i % cpus.size()], &set);
-      ::pthread_setaffinity_np(::pthread_self(), sizeof(set), &set);
+      pin_to(cpus[i % cpus.size()]);
       shard& s = *group[i];
-      s.loop.start();
-      s.ctx.run();
+      if (raw)
+        raw_recvmsg_loop(s.fd, s.count, true, false, s.raw);
+      else
+      {
+        s.loop.start();
+        s.ctx.run();
+      }
       s.finished = now_ns();
     });
   }
@@ -448,7 +481,9 @@ void run_shards(const std::string& name, std::size_t shards, std::size_t count)
   for (const auto& s : group)
   {
     last = std::max(last, s->finished);
-    check += s->loop.t.check;
+    check += raw ? s->raw.check : s->loop.t.check;
+    if (raw)
+      ::close(s->fd);
   }
   const std::size_t timed = count - shards * warmup;
   report(name, timed, stopwatch{last - started.wall, cpu}, allocs, timed, check, expected_check(count, true));
@@ -458,12 +493,14 @@ void run_shards(const std::string& name, std::size_t shards, std::size_t count)
 
 int run_drain(const std::string& name, std::size_t count)
 {
-  if (name.rfind("cmsg_shards_", 0) == 0)
+  for (const char* family : {"cmsg_shards_", "raw_shards_"})
   {
-    const std::size_t shards = std::stoul(name.substr(std::strlen("cmsg_shards_")));
+    if (name.rfind(family, 0) != 0)
+      continue;
+    const std::size_t shards = std::stoul(name.substr(std::strlen(family)));
     if (shards == 0 || shards > 64)
       fail("1 to 64 shards");
-    run_shards(name, shards, count);
+    run_shards(name, family[0] == 'r', shards, count);
     return 0;
   }
 

@@ -10,10 +10,12 @@
 #   options: --rounds N, --datagrams N, --segments N (a multiple of 320),
 #            --only REGEX (cases to run), --doc (quick run, but write doc/),
 #            --build-dir DIR (default build/bench)
-#   bench/run.sh --only shards
+#   bench/run.sh --only shards [--realtime]
 #                           the sharding rows alone (1 shard against one per
 #                           core, wall clock); they have a section of their own
-#                           in doc/performance.md, and only it is rewritten
+#                           in doc/performance.md, and only it is rewritten.
+#                           --realtime runs them under SCHED_FIFO (chrt), for a
+#                           machine that others share
 #   bench/run.sh --compare REV
 #                           before/after: also builds the benchmarks of git
 #                           revision REV (in DIR-REV) and runs every C++ case
@@ -40,6 +42,7 @@ datagrams=
 segments=
 only=
 compare=
+realtime=
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -50,8 +53,9 @@ while [ $# -gt 0 ]; do
     --segments) segments=$2; shift ;;
     --only) only=$2; shift ;;
     --compare) compare=$2; shift ;;
+    --realtime) realtime=1 ;;
     --build-dir) build=$(readlink -f "$2"); shift ;;
-    -h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -80,6 +84,7 @@ mkdir -p "$build/results" "$(dirname "$out_md")"
 
 install_packages tools/debian-packages.txt tools/bench-packages.txt
 need cmake ninja go python3
+[ -z "$realtime" ] || need chrt
 
 echo "==> building (CMake, Release) in $build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -130,5 +135,5 @@ echo "==> running: $rounds rounds, $datagrams datagrams per drain, $segments seg
 python3 "$top/bench/driver.py" --bench "$build/bench/asio_ipv4_bench" "${coro_args[@]}" "${go_args[@]}" \
   --rounds "$rounds" --datagrams "$datagrams" --segments "$segments" ${only:+--only "$only"} \
   --markdown "$out_md" --svg "$out_svg" --svg-link "$(basename "$out_svg")" --label "$label" \
-  --save "$build/results/$label.json" "${base_args[@]}"
-echo "==> wrote $out_md and $out_svg${compare:+ and $build/results/compare.md}"
+  --save "$build/results/$label.json" "${base_args[@]}" ${realtime:+--realtime}
+echo "==> wrote the measured sections of $out_md (and $out_svg when the main rows ran)${compare:+, and $build/results/compare.md}"
