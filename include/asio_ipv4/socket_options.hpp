@@ -9,6 +9,7 @@
 #define ASIO_IPV4_SOCKET_OPTIONS_HPP
 
 #include <asio_ipv4/detail/socket_option.hpp>
+#include <asio_ipv4/timestamping.hpp>
 
 #include <cstddef>
 #include <cstdint>
