@@ -146,6 +146,64 @@ bool load_sockaddr_in(const cmsg_layout& layout, cmsg_kind kind, const unsigned 
   return true;
 }
 
+// The timestamp kinds, out of line: decode_one stays small for the
+// messages every receive carries.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+bool decode_time(cmsg_kind kind, const unsigned char* data, control_message& out, decode_state& state) noexcept
+{
+  switch (kind)
+  {
+  case cmsg_kind::timeval_64:
+  case cmsg_kind::timeval_64_32:
+  case cmsg_kind::timeval_32:
+  case cmsg_kind::timespec_64:
+  case cmsg_kind::timespec_32:
+  case cmsg_kind::timespec_64_monotonic:
+  {
+    const bool narrow = kind == cmsg_kind::timeval_32 || kind == cmsg_kind::timespec_32;
+    const bool micro = kind == cmsg_kind::timeval_64 || kind == cmsg_kind::timeval_64_32 || kind == cmsg_kind::timeval_32;
+    std::int64_t ns;
+    if (!load_time(data, narrow ? 4 : 8, narrow || kind == cmsg_kind::timeval_64_32 ? 4 : 8, micro ? 1000 : 1, ns))
+      return false;
+    set_software_time(out, kind == cmsg_kind::timespec_64_monotonic ? kernel_time::monotonic : kernel_time::realtime, ns);
+    return true;
+  }
+  case cmsg_kind::timestamping_64:
+    return load_timestamping(data, 8, out);
+  case cmsg_kind::timestamping_32:
+    return load_timestamping(data, 4, out);
+  case cmsg_kind::bintime:
+  {
+    // 2^-64 s fractions to nanoseconds as FreeBSD's bintime2timespec does:
+    // the upper 32 bits times 10^9, shifted down (at most 1 ns short).
+    const std::uint64_t frac = load<std::uint64_t>(data + 8);
+    const auto nanoseconds = static_cast<std::int64_t>(((frac >> 32) * 1000000000u) >> 32);
+    std::int64_t ns;
+    if (!to_nanoseconds(load<std::int64_t>(data), nanoseconds, 1, ns))
+      return false;
+    set_software_time(out, kernel_time::realtime, ns);
+    return true;
+  }
+  case cmsg_kind::ticks_u64:
+  {
+    const std::uint64_t ticks = load<std::uint64_t>(data);
+    if (ticks > static_cast<std::uint64_t>(INT64_MAX))
+      return false;
+    set_software_time(out, kernel_time::performance_counter, static_cast<std::int64_t>(ticks));
+    return true;
+  }
+  case cmsg_kind::time_info:
+    if (load<std::uint32_t>(data) & 1u) // ST_INFO_HW
+      state.stamp_from_card = true;
+    return true;
+  default:
+    break;
+  }
+  return true;
+}
+
 // Decodes one known message; false when its data is too short or holds a
 // value its field cannot.
 bool decode_one(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* data, std::size_t len,
@@ -248,43 +306,12 @@ bool decode_one(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* 
   case cmsg_kind::timespec_64:
   case cmsg_kind::timespec_32:
   case cmsg_kind::timespec_64_monotonic:
-  {
-    const bool narrow = kind == cmsg_kind::timeval_32 || kind == cmsg_kind::timespec_32;
-    const bool micro = kind == cmsg_kind::timeval_64 || kind == cmsg_kind::timeval_64_32 || kind == cmsg_kind::timeval_32;
-    std::int64_t ns;
-    if (!load_time(data, narrow ? 4 : 8, narrow || kind == cmsg_kind::timeval_64_32 ? 4 : 8, micro ? 1000 : 1, ns))
-      return false;
-    set_software_time(out, kind == cmsg_kind::timespec_64_monotonic ? kernel_time::monotonic : kernel_time::realtime, ns);
-    return true;
-  }
   case cmsg_kind::timestamping_64:
-    return load_timestamping(data, 8, out);
   case cmsg_kind::timestamping_32:
-    return load_timestamping(data, 4, out);
   case cmsg_kind::bintime:
-  {
-    // 2^-64 s fractions to nanoseconds as FreeBSD's bintime2timespec does:
-    // the upper 32 bits times 10^9, shifted down (at most 1 ns short).
-    const std::uint64_t frac = load<std::uint64_t>(data + 8);
-    const auto nanoseconds = static_cast<std::int64_t>(((frac >> 32) * 1000000000u) >> 32);
-    std::int64_t ns;
-    if (!to_nanoseconds(load<std::int64_t>(data), nanoseconds, 1, ns))
-      return false;
-    set_software_time(out, kernel_time::realtime, ns);
-    return true;
-  }
   case cmsg_kind::ticks_u64:
-  {
-    const std::uint64_t ticks = load<std::uint64_t>(data);
-    if (ticks > static_cast<std::uint64_t>(INT64_MAX))
-      return false;
-    set_software_time(out, kernel_time::performance_counter, static_cast<std::int64_t>(ticks));
-    return true;
-  }
   case cmsg_kind::time_info:
-    if (load<std::uint32_t>(data) & 1u) // ST_INFO_HW
-      state.stamp_from_card = true;
-    return true;
+    return decode_time(kind, data, out, state);
   case cmsg_kind::timestamp_id_u32:
     return true; // a send-side message
   case cmsg_kind::none:
@@ -390,7 +417,16 @@ boost::system::error_code decode_control(const cmsg_layout& layout, const void* 
   const std::size_t start = layout.data_offset();
   std::size_t offset = 0;
   decode_state state;
-  boost::system::error_code result;
+  // FreeBSD's SCM_TIME_INFO says the card took the stamp: it moves to
+  // hardware_time once every message was read.
+  auto finish = [&](boost::system::error_code ec) noexcept {
+    if (state.stamp_from_card && out.software_time)
+    {
+      out.hardware_time = out.software_time;
+      out.software_time.reset();
+    }
+    return ec;
+  };
   while (size - offset >= layout.header_size)
   {
     const unsigned char* at = bytes + offset;
@@ -398,31 +434,23 @@ boost::system::error_code decode_control(const cmsg_layout& layout, const void* 
     if (len < start || len > size - offset)
     {
       // The kernel shortens the message it could not fit and flags MSG_CTRUNC.
-      if (!truncated)
-        result = error::malformed_control;
-      break;
+      if (truncated)
+        break;
+      return finish(error::malformed_control);
     }
     const int level = load<std::int32_t>(at + layout.length_size);
     const int type = load<std::int32_t>(at + layout.length_size + 4);
     if (const cmsg_entry* e = find_entry(layout, level, type))
       if (!decode_one(layout, e->kind, at + start, static_cast<std::size_t>(len) - start, out, state) && !truncated)
-      {
-        result = error::malformed_control;
-        break;
-      }
+        return finish(error::malformed_control);
     const std::size_t step = layout.align(static_cast<std::size_t>(len));
     if (step > size - offset)
       break; // the last message's padding may be missing
     offset += step;
   }
-  if (state.stamp_from_card && out.software_time)
-  {
-    out.hardware_time = out.software_time;
-    out.software_time.reset();
-  }
   if (truncated)
-    return error::control_truncated;
-  return result;
+    return finish(error::control_truncated);
+  return finish({});
 }
 
 std::size_t encode_control(const cmsg_layout& layout, const control_message& in, void* data,
