@@ -116,17 +116,13 @@ bool load_time(const unsigned char* p, std::size_t width, std::size_t fraction_w
 // when zero.
 bool load_timestamping(const unsigned char* p, std::size_t width, control_message& out) noexcept
 {
-  const std::size_t stride = 2 * width;
   for (std::size_t i : {std::size_t(0), std::size_t(2)})
   {
-    const unsigned char* at = p + i * stride;
-    const std::int64_t seconds = width == 8 ? load<std::int64_t>(at) : load<std::int32_t>(at);
-    const std::int64_t fraction = width == 8 ? load<std::int64_t>(at + 8) : load<std::int32_t>(at + 4);
-    if (seconds == 0 && fraction == 0)
-      continue;
     std::int64_t ns;
-    if (!to_nanoseconds(seconds, fraction, 1, ns))
+    if (!load_time(p + i * 2 * width, width, width, 1, ns))
       return false;
+    if (ns == 0)
+      continue;
     if (i == 0)
       set_software_time(out, kernel_time::realtime, ns);
     else

@@ -17,6 +17,7 @@
 
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/hardware_timestamping.hpp>
+#include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/timestamping.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -472,6 +473,37 @@ BOOST_FIXTURE_TEST_CASE(no_stamp_when_off, receiver)
   control.software_time = kernel_time{};
   rx.receive_from(net::buffer(&n, sizeof n), from, control);
   BOOST_TEST(!control.software_time.has_value(), text(control));
+}
+
+// An error-queue entry is stamped too: the ICMP port unreachable that
+// answers a datagram to a closed port arrives with its own arrival time.
+// Oracle: clock_gettime before the send and after the error receive; the
+// entry's errno and origin (ip(7) IP_RECVERR).
+BOOST_FIXTURE_TEST_CASE(error_queue_entries_are_stamped, receiver)
+{
+  udp::endpoint closed;
+  {
+    udp::socket probe(ctx, udp::endpoint(address_v4::loopback(), 0));
+    closed = probe.local_endpoint();
+  }
+  rx.next_layer().set_option(asio_ipv4::ip4::receive_errors(true));
+  const std::int64_t before = realtime_now();
+  rx.send_to(net::buffer("x", 1), closed, control_message());
+  std::array<char, 16> quoted;
+  udp::endpoint where;
+  control_message control;
+  std::optional<error_code> done;
+  rx.async_receive_error(net::buffer(quoted), where, control, [&](error_code ec, std::size_t) { done = ec; });
+  asio_ipv4::test::run_until(ctx, [&] { return done.has_value(); }, 5000ms);
+  const std::int64_t after = realtime_now();
+  BOOST_TEST_REQUIRE(done.has_value(), "no error-queue entry within 5 s");
+  BOOST_TEST_REQUIRE(!*done, got_expected(*done, {}));
+  BOOST_TEST_REQUIRE(control.error.has_value(), text(control));
+  BOOST_TEST(control.error->origin == extended_error::origin_icmp, text(control));
+  BOOST_TEST(control.error->error == unsigned(ECONNREFUSED), text(control));
+  BOOST_TEST_REQUIRE(control.software_time.has_value(), "no stamp on the entry: " << text(control));
+  BOOST_TEST(before <= control.software_time->since_epoch.count());
+  BOOST_TEST(control.software_time->since_epoch.count() <= after);
 }
 
 // ===========================================================================
