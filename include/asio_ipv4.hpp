@@ -16,9 +16,11 @@
 #include <asio_ipv4/device_options.hpp>
 #include <asio_ipv4/error.hpp>
 #include <asio_ipv4/ip4.hpp>
+#include <asio_ipv4/kernel_time.hpp>
 #include <asio_ipv4/message.hpp>
 #include <asio_ipv4/reuse_port.hpp>
 #include <asio_ipv4/socket_options.hpp>
+#include <asio_ipv4/timestamping.hpp>
 #include <asio_ipv4/version.hpp>
 
 /// @namespace asio_ipv4

@@ -15,6 +15,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -71,6 +72,65 @@ const cmsg_entry* find_entry(const cmsg_layout& layout, int level, int type) noe
   return nullptr;
 }
 
+// What one buffer's messages say together: FreeBSD's SCM_TIME_INFO says
+// the card took the stamp that came before it.
+struct decode_state
+{
+  bool stamp_from_card = false;
+};
+
+// Seconds and a sub-second part in units of `unit` nanoseconds (1000 for
+// microseconds, 1 for nanoseconds), as nanoseconds; false when the
+// sub-second part is out of its range or the result does not fit.
+bool to_nanoseconds(std::int64_t seconds, std::int64_t fraction, std::int64_t unit, std::int64_t& out) noexcept
+{
+  constexpr std::int64_t giga = 1000000000;
+  constexpr std::int64_t max_seconds = INT64_MAX / giga - 1; // leaves room for the fraction
+  if (fraction < 0 || fraction >= giga / unit || seconds > max_seconds || seconds < -max_seconds)
+    return false;
+  out = seconds * giga + fraction * unit;
+  return true;
+}
+
+// A software stamp: a realtime one is kept when the buffer also carries a
+// stamp on another clock (macOS SO_TIMESTAMP with SO_TIMESTAMP_MONOTONIC,
+// FreeBSD SO_BINTIME with SO_TS_CLOCK).
+void set_software_time(control_message& out, kernel_time::clock_type clock, std::int64_t ns) noexcept
+{
+  if (out.software_time && out.software_time->clock == kernel_time::realtime && clock != kernel_time::realtime)
+    return;
+  out.software_time = kernel_time{clock, std::chrono::nanoseconds(ns)};
+}
+
+// A timeval or timespec of `width`-byte fields (4 or 8) at p, its fraction
+// `fraction_width` bytes wide, counted in `unit` nanoseconds.
+bool load_time(const unsigned char* p, std::size_t width, std::size_t fraction_width, std::int64_t unit,
+    std::int64_t& ns) noexcept
+{
+  const std::int64_t seconds = width == 8 ? load<std::int64_t>(p) : load<std::int32_t>(p);
+  const std::int64_t fraction = fraction_width == 8 ? load<std::int64_t>(p + width) : load<std::int32_t>(p + width);
+  return to_nanoseconds(seconds, fraction, unit, ns);
+}
+
+// struct scm_timestamping: ts[0] software, ts[2] raw hardware, each absent
+// when zero.
+bool load_timestamping(const unsigned char* p, std::size_t width, control_message& out) noexcept
+{
+  for (std::size_t i : {std::size_t(0), std::size_t(2)})
+  {
+    std::int64_t ns;
+    if (!load_time(p + i * 2 * width, width, width, 1, ns))
+      return false;
+    if (ns == 0)
+      continue;
+    if (i == 0)
+      set_software_time(out, kernel_time::realtime, ns);
+    else
+      out.hardware_time = kernel_time{kernel_time::hardware, std::chrono::nanoseconds(ns)};
+  }
+  return true;
+}
+
 // A struct sockaddr_in of the layout's kind, if it is one for AF_INET.
 bool load_sockaddr_in(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* p,
     boost::asio::ip::udp::endpoint& out) noexcept
@@ -82,10 +142,68 @@ bool load_sockaddr_in(const cmsg_layout& layout, cmsg_kind kind, const unsigned 
   return true;
 }
 
+// The timestamp kinds, out of line: decode_one stays small for the
+// messages every receive carries.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+bool decode_time(cmsg_kind kind, const unsigned char* data, control_message& out, decode_state& state) noexcept
+{
+  switch (kind)
+  {
+  case cmsg_kind::timeval_64:
+  case cmsg_kind::timeval_64_32:
+  case cmsg_kind::timeval_32:
+  case cmsg_kind::timespec_64:
+  case cmsg_kind::timespec_32:
+  case cmsg_kind::timespec_64_monotonic:
+  {
+    const bool narrow = kind == cmsg_kind::timeval_32 || kind == cmsg_kind::timespec_32;
+    const bool micro = kind == cmsg_kind::timeval_64 || kind == cmsg_kind::timeval_64_32 || kind == cmsg_kind::timeval_32;
+    std::int64_t ns;
+    if (!load_time(data, narrow ? 4 : 8, narrow || kind == cmsg_kind::timeval_64_32 ? 4 : 8, micro ? 1000 : 1, ns))
+      return false;
+    set_software_time(out, kind == cmsg_kind::timespec_64_monotonic ? kernel_time::monotonic : kernel_time::realtime, ns);
+    return true;
+  }
+  case cmsg_kind::timestamping_64:
+    return load_timestamping(data, 8, out);
+  case cmsg_kind::timestamping_32:
+    return load_timestamping(data, 4, out);
+  case cmsg_kind::bintime:
+  {
+    // 2^-64 s fractions to nanoseconds as FreeBSD's bintime2timespec does:
+    // the upper 32 bits times 10^9, shifted down (at most 1 ns short).
+    const std::uint64_t frac = load<std::uint64_t>(data + 8);
+    const auto nanoseconds = static_cast<std::int64_t>(((frac >> 32) * 1000000000u) >> 32);
+    std::int64_t ns;
+    if (!to_nanoseconds(load<std::int64_t>(data), nanoseconds, 1, ns))
+      return false;
+    set_software_time(out, kernel_time::realtime, ns);
+    return true;
+  }
+  case cmsg_kind::ticks_u64:
+  {
+    const std::uint64_t ticks = load<std::uint64_t>(data);
+    if (ticks > static_cast<std::uint64_t>(INT64_MAX))
+      return false;
+    set_software_time(out, kernel_time::performance_counter, static_cast<std::int64_t>(ticks));
+    return true;
+  }
+  case cmsg_kind::time_info:
+    if (load<std::uint32_t>(data) & 1u) // ST_INFO_HW
+      state.stamp_from_card = true;
+    return true;
+  default:
+    break;
+  }
+  return true;
+}
+
 // Decodes one known message; false when its data is too short or holds a
 // value its field cannot.
 bool decode_one(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* data, std::size_t len,
-    control_message& out) noexcept
+    control_message& out, decode_state& state) noexcept
 {
   if (len < cmsg_data_size(kind))
     return false;
@@ -178,6 +296,20 @@ bool decode_one(const cmsg_layout& layout, cmsg_kind kind, const unsigned char* 
   case cmsg_kind::dropped_u32:
     out.dropped = load<std::uint32_t>(data);
     return true;
+  case cmsg_kind::timeval_64:
+  case cmsg_kind::timeval_64_32:
+  case cmsg_kind::timeval_32:
+  case cmsg_kind::timespec_64:
+  case cmsg_kind::timespec_32:
+  case cmsg_kind::timespec_64_monotonic:
+  case cmsg_kind::timestamping_64:
+  case cmsg_kind::timestamping_32:
+  case cmsg_kind::bintime:
+  case cmsg_kind::ticks_u64:
+  case cmsg_kind::time_info:
+    return decode_time(kind, data, out, state);
+  case cmsg_kind::timestamp_id_u32:
+    return true; // a send-side message
   case cmsg_kind::none:
     break;
   }
@@ -245,8 +377,8 @@ std::size_t source_data(const cmsg_entry& e, const control_message& in, unsigned
   }
 }
 
-// The data of a one-value message (TTL, TOS, segment size).
-std::size_t value_data(cmsg_kind kind, unsigned value, unsigned char (&data)[12]) noexcept
+// The data of a one-value message (TTL, TOS, segment size, timestamp id).
+std::size_t value_data(cmsg_kind kind, std::uint32_t value, unsigned char (&data)[12]) noexcept
 {
   switch (kind)
   {
@@ -256,6 +388,7 @@ std::size_t value_data(cmsg_kind kind, unsigned value, unsigned char (&data)[12]
     store<std::int32_t>(data, static_cast<std::int32_t>(value));
     return 4;
   case cmsg_kind::segment_u32:
+  case cmsg_kind::timestamp_id_u32:
     store<std::uint32_t>(data, value);
     return 4;
   case cmsg_kind::ttl_byte:
@@ -279,6 +412,17 @@ boost::system::error_code decode_control(const cmsg_layout& layout, const void* 
   const unsigned char* bytes = static_cast<const unsigned char*>(data);
   const std::size_t start = layout.data_offset();
   std::size_t offset = 0;
+  decode_state state;
+  // FreeBSD's SCM_TIME_INFO says the card took the stamp: it moves to
+  // hardware_time once every message was read.
+  auto finish = [&](boost::system::error_code ec) noexcept {
+    if (state.stamp_from_card && out.software_time)
+    {
+      out.hardware_time = out.software_time;
+      out.software_time.reset();
+    }
+    return ec;
+  };
   while (size - offset >= layout.header_size)
   {
     const unsigned char* at = bytes + offset;
@@ -288,21 +432,21 @@ boost::system::error_code decode_control(const cmsg_layout& layout, const void* 
       // The kernel shortens the message it could not fit and flags MSG_CTRUNC.
       if (truncated)
         break;
-      return error::malformed_control;
+      return finish(error::malformed_control);
     }
     const int level = load<std::int32_t>(at + layout.length_size);
     const int type = load<std::int32_t>(at + layout.length_size + 4);
     if (const cmsg_entry* e = find_entry(layout, level, type))
-      if (!decode_one(layout, e->kind, at + start, static_cast<std::size_t>(len) - start, out) && !truncated)
-        return error::malformed_control;
+      if (!decode_one(layout, e->kind, at + start, static_cast<std::size_t>(len) - start, out, state) && !truncated)
+        return finish(error::malformed_control);
     const std::size_t step = layout.align(static_cast<std::size_t>(len));
     if (step > size - offset)
       break; // the last message's padding may be missing
     offset += step;
   }
   if (truncated)
-    return error::control_truncated;
-  return {};
+    return finish(error::control_truncated);
+  return finish({});
 }
 
 std::size_t encode_control(const cmsg_layout& layout, const control_message& in, void* data,
@@ -315,7 +459,7 @@ std::size_t encode_control(const cmsg_layout& layout, const control_message& in,
     unsigned char data[12];
     std::size_t size;
   };
-  part parts[4];
+  part parts[5];
   std::size_t count = 0, needed = 0;
   auto add = [&](const cmsg_entry& e, std::size_t size) {
     parts[count].entry = &e;
@@ -358,6 +502,13 @@ std::size_t encode_control(const cmsg_layout& layout, const control_message& in,
       ec = boost::asio::error::operation_not_supported;
     else
       add(layout.send_segment, value_data(layout.send_segment.kind, *in.segment_size, parts[count].data));
+  }
+  if (!ec && in.timestamp_id)
+  {
+    if (!layout.send_timestamp_id.present())
+      ec = boost::asio::error::operation_not_supported;
+    else
+      add(layout.send_timestamp_id, value_data(layout.send_timestamp_id.kind, *in.timestamp_id, parts[count].data));
   }
   if (!ec && needed > capacity)
     ec = error::message_too_long;

@@ -5,12 +5,13 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 // operator<< of the value types users log: control_message, extended_error,
-// source_filter. The formats are documented at the declarations and are
+// kernel_time, source_filter. The formats are documented at the declarations and are
 // stable (tools and tests parse them). Each line is built as a string first,
 // so the stream's flags (std::hex...) cannot change it and a width applies to
 // the whole of it.
 
 #include <asio_ipv4/control_message.hpp>
+#include <asio_ipv4/kernel_time.hpp>
 #include <asio_ipv4/ip4/source_filter.hpp>
 
 #include <cstdio>
@@ -50,7 +51,7 @@ const char* origin_name(std::uint8_t origin) noexcept
   case extended_error::origin_local: return "local";
   case extended_error::origin_icmp: return "icmp";
   case extended_error::origin_icmp6: return "icmp6";
-  case extended_error::origin_txstatus: return "txstatus";
+  case extended_error::origin_timestamping: return "timestamping";
   case extended_error::origin_zerocopy: return "zerocopy";
   case extended_error::origin_txtime: return "txtime";
   default: return nullptr;
@@ -79,7 +80,46 @@ std::string to_text(const extended_error& e)
   return f.close();
 }
 
+const char* clock_name(kernel_time::clock_type clock) noexcept
+{
+  switch (clock)
+  {
+  case kernel_time::realtime: return "realtime";
+  case kernel_time::monotonic: return "monotonic";
+  case kernel_time::hardware: return "hardware";
+  case kernel_time::performance_counter: return "performance_counter";
+  default: return nullptr;
+  }
+}
+
+std::string to_text(const kernel_time& t)
+{
+  fields f;
+  const char* clock = clock_name(t.clock);
+  f.add("clock") += clock ? std::string(clock) : std::to_string(unsigned(t.clock));
+  const long long count = t.since_epoch.count();
+  if (t.clock == kernel_time::performance_counter)
+    f.add("since_epoch") += std::to_string(count);
+  else
+  {
+    // Seconds and nine decimals, from the magnitude (the most negative count
+    // has no positive counterpart in long long).
+    const unsigned long long magnitude = count < 0 ? 0ull - static_cast<unsigned long long>(count)
+                                                   : static_cast<unsigned long long>(count);
+    char text[32];
+    std::snprintf(text, sizeof text, "%s%llu.%09llu", count < 0 ? "-" : "", magnitude / 1000000000ull,
+        magnitude % 1000000000ull);
+    f.add("since_epoch") += text;
+  }
+  return f.close();
+}
+
 } // namespace
+
+std::ostream& operator<<(std::ostream& os, const kernel_time& t)
+{
+  return os << to_text(t);
+}
 
 std::ostream& operator<<(std::ostream& os, const extended_error& e)
 {
@@ -108,6 +148,12 @@ std::ostream& operator<<(std::ostream& os, const control_message& m)
     f.add("segment_size") += std::to_string(*m.segment_size);
   if (m.dropped)
     f.add("dropped") += std::to_string(*m.dropped);
+  if (m.software_time)
+    f.add("software_time") += to_text(*m.software_time);
+  if (m.hardware_time)
+    f.add("hardware_time") += to_text(*m.hardware_time);
+  if (m.timestamp_id)
+    f.add("timestamp_id") += std::to_string(*m.timestamp_id);
   return os << f.close();
 }
 

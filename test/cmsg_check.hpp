@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <sstream>
@@ -75,8 +76,13 @@ inline asio_ipv4::control_message every_field(const char* destination, const cha
 // Every field set to a value no test expects, to see that decoding clears it.
 inline asio_ipv4::control_message junk()
 {
-  return every_field("1.1.1.1", "2.2.2.2", 99, 99, 99, boost::asio::ip::udp::endpoint(addr("3.3.3.3"), 99),
-      asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, addr("4.4.4.4")}, 99);
+  asio_ipv4::control_message m = every_field("1.1.1.1", "2.2.2.2", 99, 99, 99,
+      boost::asio::ip::udp::endpoint(addr("3.3.3.3"), 99), asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, addr("4.4.4.4")}, 99);
+  m.dropped = 99;
+  m.software_time = asio_ipv4::kernel_time{asio_ipv4::kernel_time::monotonic, std::chrono::nanoseconds(99)};
+  m.hardware_time = asio_ipv4::kernel_time{asio_ipv4::kernel_time::hardware, std::chrono::nanoseconds(99)};
+  m.timestamp_id = 99;
+  return m;
 }
 
 using asio_ipv4::test::guarded_copy;

@@ -12,6 +12,7 @@
 // protocol, the IPv4 header and ICMP types.
 
 #include <asio_ipv4/error.hpp>
+#include <asio_ipv4/ip4/hardware_timestamping.hpp>
 #include <asio_ipv4/ip4/header.hpp>
 #include <asio_ipv4/ip4/icmp_filter.hpp>
 #include <asio_ipv4/ip4/icmp_type.hpp>

@@ -12,6 +12,7 @@
 #include <asio_ipv4/detail/socket_option.hpp>
 #include <asio_ipv4/device_options.hpp>
 #include <asio_ipv4/reuse_port.hpp>
+#include <asio_ipv4/timestamping.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -15,16 +15,22 @@
 #include <asio_ipv4/detail/cmsg_layout.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
+#include <asio_ipv4/control_message.hpp>
 #include <asio_ipv4/socket_options.hpp>
+#include <asio_ipv4/timestamping.hpp>
 
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <net/if.h>
+#include <linux/net_tstamp.h>
+#include <linux/time_types.h>
 #include <netinet/udp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <cstddef>
+#include <ctime>
 
 namespace asio_ipv4 {
 namespace detail {
@@ -55,6 +61,83 @@ static_assert(host.receive[5].type == UDP_GRO && host.send_segment.type == UDP_S
 #endif
 static_assert(os::udp_gro.name == 104 && os::udp_segment.name == 103, "<linux/udp.h>");
 static_assert(os::icmp_filter.name == 1 && os::icmp_filter.level == SOL_RAW, "ICMP_FILTER (<linux/icmp.h>)");
+
+// --- Timestamps (issue 18).
+
+// The host layout's entry for (level, type), or nullptr.
+constexpr const cmsg_entry* find(int level, int type)
+{
+  for (const cmsg_entry& e : host.receive)
+    if (e.present() && e.level == level && e.type == type)
+      return &e;
+  return nullptr;
+}
+
+constexpr bool decodes(int level, int type, cmsg_kind kind, std::size_t size, std::uint8_t group)
+{
+  const cmsg_entry* e = find(level, type);
+  return e && e->kind == kind && cmsg_data_size(kind) == size && e->group == group;
+}
+
+// The forms with the C library's time_t (what SO_TIMESTAMP* are here), and
+// the 64-bit-time forms, with their structs (<linux/time_types.h>,
+// <linux/errqueue.h>).
+constexpr bool wide = sizeof(long) == 8;
+static_assert(SCM_TIMESTAMP == SO_TIMESTAMP && SCM_TIMESTAMPNS == SO_TIMESTAMPNS && SCM_TIMESTAMPING == SO_TIMESTAMPING,
+    "SCM_* = SO_*");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMP_OLD, wide ? cmsg_kind::timeval_64 : cmsg_kind::timeval_32,
+                  sizeof(__kernel_old_timeval), 1),
+    "SCM_TIMESTAMP (old): struct __kernel_old_timeval");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMPNS_OLD, wide ? cmsg_kind::timespec_64 : cmsg_kind::timespec_32,
+                  2 * sizeof(long), 1),
+    "SCM_TIMESTAMPNS (old): a struct timespec of two longs");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMP_NEW, cmsg_kind::timeval_64, sizeof(__kernel_sock_timeval), 1),
+    "SCM_TIMESTAMP_NEW: struct __kernel_sock_timeval");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMPNS_NEW, cmsg_kind::timespec_64, sizeof(__kernel_timespec), 1),
+    "SCM_TIMESTAMPNS_NEW: struct __kernel_timespec");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMPING_OLD, wide ? cmsg_kind::timestamping_64 : cmsg_kind::timestamping_32,
+                  3 * 2 * sizeof(long), 2),
+    "SCM_TIMESTAMPING (old): three timespecs of longs");
+static_assert(decodes(SOL_SOCKET, SO_TIMESTAMPING_NEW, cmsg_kind::timestamping_64, sizeof(scm_timestamping64), 2),
+    "SCM_TIMESTAMPING_NEW: struct scm_timestamping64");
+static_assert(sizeof(timespec) != 2 * sizeof(long) || sizeof(scm_timestamping) == 3 * 2 * sizeof(long),
+    "struct scm_timestamping with the C library's timespec");
+static_assert(offsetof(__kernel_sock_timeval, tv_usec) == 8 && offsetof(__kernel_timespec, tv_nsec) == 8,
+    "64-bit time fields");
+#ifdef SCM_TS_OPT_ID
+static_assert(host.send_timestamp_id.level == SOL_SOCKET && host.send_timestamp_id.type == SCM_TS_OPT_ID,
+    "SCM_TS_OPT_ID");
+#else
+// Headers older than Linux 6.13: <asm-generic/socket.h> of 6.13 defines
+// SCM_TS_OPT_ID 81 (checked by the kernel test that sends one).
+static_assert(host.send_timestamp_id.level == SOL_SOCKET && host.send_timestamp_id.type == 81, "SCM_TS_OPT_ID");
+#endif
+static_assert(cmsg_data_size(host.send_timestamp_id.kind) == sizeof(__u32), "SCM_TS_OPT_ID: a __u32");
+
+// The option numbers and the public constants.
+static_assert(os::so_receive_timestamps.level == SOL_SOCKET && os::so_receive_timestamps.name == SO_TIMESTAMPNS,
+    "SO_TIMESTAMPNS");
+static_assert(os::so_timestamping.level == SOL_SOCKET && os::so_timestamping.name == SO_TIMESTAMPING, "SO_TIMESTAMPING");
+static_assert(extended_error::origin_timestamping == SO_EE_ORIGIN_TIMESTAMPING
+        && extended_error::origin_txstatus == SO_EE_ORIGIN_TXSTATUS,
+    "SO_EE_ORIGIN_TIMESTAMPING");
+static_assert(int(extended_error::stamp_sent) == int(SCM_TSTAMP_SND)
+        && int(extended_error::stamp_scheduled) == int(SCM_TSTAMP_SCHED)
+        && int(extended_error::stamp_acknowledged) == int(SCM_TSTAMP_ACK),
+    "SCM_TSTAMP_*");
+static_assert(timestamping::tx_hardware == SOF_TIMESTAMPING_TX_HARDWARE
+        && timestamping::tx_software == SOF_TIMESTAMPING_TX_SOFTWARE
+        && timestamping::rx_hardware == SOF_TIMESTAMPING_RX_HARDWARE
+        && timestamping::rx_software == SOF_TIMESTAMPING_RX_SOFTWARE
+        && timestamping::software == SOF_TIMESTAMPING_SOFTWARE
+        && timestamping::raw_hardware == SOF_TIMESTAMPING_RAW_HARDWARE
+        && timestamping::opt_id == SOF_TIMESTAMPING_OPT_ID && timestamping::tx_scheduled == SOF_TIMESTAMPING_TX_SCHED
+        && timestamping::opt_cmsg == SOF_TIMESTAMPING_OPT_CMSG
+        && timestamping::opt_tsonly == SOF_TIMESTAMPING_OPT_TSONLY
+        && timestamping::opt_tx_swhw == SOF_TIMESTAMPING_OPT_TX_SWHW,
+    "SOF_TIMESTAMPING_*");
+static_assert((timestamping::all_flags & ~static_cast<unsigned>(SOF_TIMESTAMPING_MASK)) == 0,
+    "every flag is one the kernel knows");
 
 // The public pmtu numbers are Linux's.
 static_assert(static_cast<int>(ip4::pmtu::dont) == IP_PMTUDISC_DONT && static_cast<int>(ip4::pmtu::want) == IP_PMTUDISC_WANT

@@ -11,9 +11,18 @@
 
 #if defined(_WIN32)
 
+// <mstcpip.h> declares the timestamping names for Windows 10 20H1
+// (NTDDI_WIN10_FE) and later only; this file declares nothing and checks
+// numbers, so it asks for them.
+#if !defined(NTDDI_VERSION)
+# define NTDDI_VERSION 0x0A00000A
+#endif
+
 #include <asio_ipv4/detail/cmsg_layout.hpp>
 #include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
+
+#include <mstcpip.h>
 
 #include <cstddef>
 
@@ -49,6 +58,19 @@ static_assert(host.receive[3].type == IP_TOS && host.receive[4].type == IP_TCLAS
 static_assert(host.receive[5].type == IP_ECN && host.send_tos.type == IP_ECN, "IP_ECN");
 static_assert(host.receive[6].level == IPPROTO_UDP && host.send_segment.level == IPPROTO_UDP,
     "UDP_COALESCED_INFO, UDP_SEND_MSG_SIZE");
+
+// Timestamps, <mstcpip.h> (which declares them only for NTDDI_WIN10_FE
+// and later): SO_TIMESTAMP, a UINT64 on receive; SO_TIMESTAMP_ID, a UINT32
+// on send. Neither option has a Windows form (an ioctl turns stamps on).
+static_assert(host.receive[7].level == SOL_SOCKET && host.receive[7].kind == cmsg_kind::ticks_u64
+        && cmsg_data_size(cmsg_kind::ticks_u64) == sizeof(UINT64),
+    "SO_TIMESTAMP: a UINT64");
+static_assert(host.send_timestamp_id.level == SOL_SOCKET && cmsg_data_size(host.send_timestamp_id.kind) == sizeof(UINT32),
+    "SO_TIMESTAMP_ID: a UINT32");
+static_assert(host.receive[7].type == SO_TIMESTAMP && host.send_timestamp_id.type == SO_TIMESTAMP_ID,
+    "SO_TIMESTAMP, SO_TIMESTAMP_ID");
+static_assert(sizeof(TIMESTAMPING_CONFIG) == 8 && TIMESTAMPING_FLAG_RX == 1, "TIMESTAMPING_CONFIG (doc/cmsg_socket.md)");
+static_assert(!os::so_receive_timestamps.supported() && !os::so_timestamping.supported(), "an ioctl, not an option");
 
 // The option numbers of the platform file are the SDK's.
 static_assert(os::ip_recvttl.name == IP_RECVTTL && os::ip_recvtos.name == IP_RECVTOS, "IP_RECVTTL, IP_RECVTOS");

@@ -23,10 +23,13 @@
 
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <linux/time_types.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,6 +56,7 @@ namespace net = boost::asio;
 namespace tt = boost::test_tools;
 using asio_ipv4::control_message;
 using asio_ipv4::extended_error;
+using asio_ipv4::kernel_time;
 using asio_ipv4::detail::decode_control;
 using asio_ipv4::detail::encode_control;
 using boost::system::error_code;
@@ -194,6 +198,7 @@ control_message every_tx_field()
   m.ttl = 9;
   m.tos = 0x28;
   m.segment_size = 1200;
+  m.timestamp_id = 0xfedcba98;
   return m;
 }
 
@@ -203,7 +208,48 @@ control_message with_rx_fields(control_message m)
   m.destination = addr("239.1.1.1");
   m.original_destination = udp::endpoint(addr("10.9.9.9"), 99);
   m.error = expected_recverr(true);
+  m.dropped = 3;
+  m.software_time = kernel_time{kernel_time::realtime, std::chrono::nanoseconds(1)};
+  m.hardware_time = kernel_time{kernel_time::hardware, std::chrono::nanoseconds(2)};
   return m;
+}
+
+// --- Timestamps as <linux/errqueue.h> and <linux/time_types.h> lay them out.
+
+// SCM_TSTAMP_OPT_ID: <asm-generic/socket.h> of Linux 6.13 (these headers
+// are older).
+#ifdef SCM_TS_OPT_ID
+constexpr int scm_ts_opt_id = SCM_TS_OPT_ID;
+#else
+constexpr int scm_ts_opt_id = 81;
+#endif
+
+kernel_time realtime(std::int64_t ns)
+{
+  return kernel_time{kernel_time::realtime, std::chrono::nanoseconds(ns)};
+}
+
+kernel_time hardware(std::int64_t ns)
+{
+  return kernel_time{kernel_time::hardware, std::chrono::nanoseconds(ns)};
+}
+
+timespec ts_of(long sec, long nsec)
+{
+  timespec t;
+  std::memset(&t, 0, sizeof t);
+  t.tv_sec = sec;
+  t.tv_nsec = nsec;
+  return t;
+}
+
+scm_timestamping timestamping_of(timespec software, timespec hardware)
+{
+  scm_timestamping t;
+  std::memset(&t, 0, sizeof t);
+  t.ts[0] = software;
+  t.ts[2] = hardware;
+  return t;
 }
 
 // Encodes into a buffer pre-filled with 0xee; checks the bytes used and
@@ -322,10 +368,11 @@ BOOST_AUTO_TEST_CASE(decode_gro)
 BOOST_AUTO_TEST_CASE(decode_skips_unknown_messages)
 {
   const unsigned char odd[5] = {1, 2, 3, 4, 5};
-  const timeval stamp{1, 2};
+  const std::uint32_t mark = 7;
   const int ttl = 64;
   const bytes b = control_builder()
-                      .add(SOL_SOCKET, SO_TIMESTAMP, stamp)
+                      .add(SOL_SOCKET, SO_MARK, mark) // SO_RCVMARK's message
+                      .add(SOL_SOCKET, scm_ts_opt_id, mark) // a send-side type
                       .add(IPPROTO_IP, 99, odd, sizeof(odd)) // 5 bytes: padding matters
                       .add(IPPROTO_IP, IP_TTL, ttl)
                       .add(IPPROTO_IP, IP_RECVOPTS, odd, 0)
@@ -381,6 +428,157 @@ BOOST_AUTO_TEST_CASE(decode_empty_and_null)
   check_decode(bytes(), true, asio_ipv4::error::control_truncated, control_message());
 }
 
+// --- Timestamps
+
+BOOST_AUTO_TEST_CASE(decode_timestampns)
+{
+  // socket(7) SO_TIMESTAMPNS: a struct timespec, CLOCK_REALTIME.
+  control_message expected;
+  expected.software_time = realtime(1700000000123456789);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(1700000000, 123456789)).get(), expected);
+  expected.software_time = realtime(0);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(0, 0)).get(), expected);
+  expected.software_time = realtime(999999999);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(0, 999999999)).get(), expected);
+}
+
+BOOST_AUTO_TEST_CASE(decode_timestamp_microseconds)
+{
+  // socket(7) SO_TIMESTAMP: a struct timeval.
+  timeval tv;
+  std::memset(&tv, 0, sizeof tv);
+  tv.tv_sec = 1700000000;
+  tv.tv_usec = 999999;
+  control_message expected;
+  expected.software_time = realtime(1700000000999999000);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMP, tv).get(), expected);
+}
+
+BOOST_AUTO_TEST_CASE(decode_new_forms)
+{
+  // The 64-bit-time forms (SO_TIMESTAMP*_NEW): struct __kernel_sock_timeval,
+  // __kernel_timespec, scm_timestamping64.
+  __kernel_sock_timeval tv{1700000001, 5};
+  control_message expected;
+  expected.software_time = realtime(1700000001000005000);
+  check_decode(control_builder().add(SOL_SOCKET, SO_TIMESTAMP_NEW, tv).get(), expected);
+  __kernel_timespec ts{1700000002, 7};
+  expected.software_time = realtime(1700000002000000007);
+  check_decode(control_builder().add(SOL_SOCKET, SO_TIMESTAMPNS_NEW, ts).get(), expected);
+  scm_timestamping64 three;
+  std::memset(&three, 0, sizeof three);
+  three.ts[0] = __kernel_timespec{1700000003, 11};
+  three.ts[2] = __kernel_timespec{12345, 678};
+  expected.software_time = realtime(1700000003000000011);
+  expected.hardware_time = hardware(12345000000678);
+  check_decode(control_builder().add(SOL_SOCKET, SO_TIMESTAMPING_NEW, three).get(), expected);
+}
+
+BOOST_AUTO_TEST_CASE(decode_timestamping_software_and_hardware)
+{
+  // Documentation/networking/timestamping.rst: ts[0] the software stamp,
+  // ts[1] unused, ts[2] the raw hardware stamp; a zero stamp is absent.
+  control_message both;
+  both.software_time = realtime(1700000000000000001);
+  both.hardware_time = hardware(86400000000002);
+  check_decode(control_builder()
+                   .add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts_of(1700000000, 1), ts_of(86400, 2)))
+                   .get(),
+      both);
+
+  control_message hw_only;
+  hw_only.hardware_time = hardware(3);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts_of(0, 0), ts_of(0, 3))).get(),
+      hw_only);
+
+  control_message sw_only;
+  sw_only.software_time = realtime(4000000000);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts_of(4, 0), ts_of(0, 0))).get(),
+      sw_only);
+
+  // ts[1] (the hardware stamp converted to system time, before 3.17) is
+  // not reported.
+  scm_timestamping legacy = timestamping_of(ts_of(0, 0), ts_of(0, 0));
+  legacy.ts[1] = ts_of(5, 5);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPING, legacy).get(), control_message());
+}
+
+// The send stamp of an error-queue entry, as ip_recv_error hands it out
+// with SO_TIMESTAMPING: IP_RECVERR (ENOMSG, SO_EE_ORIGIN_TIMESTAMPING, the
+// kind in ee_info, the id in ee_data, no offender) and SCM_TIMESTAMPING.
+BOOST_AUTO_TEST_CASE(decode_send_stamp_entry)
+{
+  recverr_data r = recverr(AF_UNSPEC);
+  r.ee.ee_errno = ENOMSG;
+  r.ee.ee_origin = SO_EE_ORIGIN_TIMESTAMPING;
+  r.ee.ee_type = 0;
+  r.ee.ee_code = 0;
+  r.ee.ee_info = SCM_TSTAMP_SCHED;
+  r.ee.ee_data = 41;
+  control_message expected;
+  expected.error = extended_error{ENOMSG, extended_error::origin_timestamping, 0, 0, extended_error::stamp_scheduled, 41, {}};
+  expected.software_time = realtime(1700000000500000000);
+  const timespec ts = ts_of(1700000000, 500000000);
+  // Also with SO_TIMESTAMPNS on: the same time in both messages.
+  check_decode(control_builder()
+                   .add(IPPROTO_IP, IP_RECVERR, r)
+                   .add(SOL_SOCKET, SCM_TIMESTAMPNS, ts)
+                   .add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts, ts_of(0, 0)))
+                   .get(),
+      expected);
+}
+
+BOOST_AUTO_TEST_CASE(decode_malformed_timestamps)
+{
+  // Nanoseconds and microseconds out of their range, negative ones.
+  check_malformed(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(1, 1000000000)).get());
+  check_malformed(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(1, -1)).get());
+  timeval tv;
+  std::memset(&tv, 0, sizeof tv);
+  tv.tv_usec = 1000000;
+  check_malformed(control_builder().add(SOL_SOCKET, SCM_TIMESTAMP, tv).get());
+  check_malformed(
+      control_builder().add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts_of(0, 0), ts_of(1, 1000000000))).get());
+  // Seconds whose nanoseconds do not fit 64 bits.
+  check_malformed(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(9300000000, 0)).get());
+  // Before the epoch is a time like any other.
+  control_message expected;
+  expected.software_time = realtime(-999999999);
+  check_decode(control_builder().add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(-1, 1)).get(), expected);
+  // What came before a bad message stays decoded.
+  control_message ttl;
+  ttl.ttl = 9;
+  check_malformed(control_builder().add(IPPROTO_IP, IP_TTL, 9).add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(1, -5)).get(), ttl);
+}
+
+// The most the kernel sends with one datagram: every message this layout
+// decodes once, a timestamp of each group once (SCM_TIMESTAMPNS, which
+// excludes SCM_TIMESTAMP, and SCM_TIMESTAMPING): CMSG_SPACE of each, as
+// glibc computes it, fits decoded_space; with 64 bytes for others, the
+// receive buffer keeps the 368 bytes it had before timestamps were decoded.
+BOOST_AUTO_TEST_CASE(receive_buffer_holds_every_message)
+{
+  const std::size_t most = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(1)
+      + CMSG_SPACE(sizeof(sockaddr_in)) + CMSG_SPACE(sizeof(sock_extended_err) + sizeof(sockaddr_in))
+      + CMSG_SPACE(sizeof(std::uint32_t)) + CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(scm_timestamping));
+  BOOST_TEST(asio_ipv4::detail::decoded_space(asio_ipv4::detail::os::host_cmsg_layout) == most);
+  BOOST_TEST(asio_ipv4::detail::receive_control_space == most + 64);
+  if (sizeof(void*) == 8)
+    BOOST_TEST(asio_ipv4::detail::receive_control_space == 368u);
+
+  control_builder b;
+  add_all_known(b)
+      .add(SOL_SOCKET, SO_RXQ_OVFL, std::uint32_t(1))
+      .add(SOL_SOCKET, SCM_TIMESTAMPNS, ts_of(1, 2))
+      .add(SOL_SOCKET, SCM_TIMESTAMPING, timestamping_of(ts_of(1, 2), ts_of(3, 4)));
+  BOOST_TEST(b.get().size() == most);
+  control_message expected = all_known_expected();
+  expected.dropped = 1;
+  expected.software_time = realtime(1000000002);
+  expected.hardware_time = hardware(3000000004);
+  check_decode(b.get(), expected);
+}
+
 // --- Malformed buffers
 
 BOOST_AUTO_TEST_CASE(decode_length_below_header)
@@ -431,6 +629,10 @@ BOOST_AUTO_TEST_CASE(decode_known_types_with_short_data)
       {"IP_ORIGDSTADDR", IPPROTO_IP, IP_ORIGDSTADDR, sizeof(sockaddr_in) - 1},
       {"IP_RECVERR", IPPROTO_IP, IP_RECVERR, sizeof(sock_extended_err) - 1},
       {"UDP_GRO", SOL_UDP, UDP_GRO, sizeof(int) - 1},
+      {"SCM_TIMESTAMP", SOL_SOCKET, SCM_TIMESTAMP, sizeof(timeval) - 1},
+      {"SCM_TIMESTAMPNS", SOL_SOCKET, SCM_TIMESTAMPNS, sizeof(timespec) - 1},
+      {"SCM_TIMESTAMPING", SOL_SOCKET, SCM_TIMESTAMPING, sizeof(scm_timestamping) - 1},
+      {"SCM_TIMESTAMPING_NEW", SOL_SOCKET, SO_TIMESTAMPING_NEW, sizeof(scm_timestamping64) - 1},
   };
   for (const auto& c : cases)
   {
@@ -523,8 +725,8 @@ BOOST_AUTO_TEST_CASE(encode_ttl_tos_segment)
   check_encode(m, seg);
 }
 
-constexpr std::size_t every_tx_field_space =
-    CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(std::uint16_t));
+constexpr std::size_t every_tx_field_space = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))
+    + CMSG_SPACE(sizeof(std::uint16_t)) + CMSG_SPACE(sizeof(std::uint32_t));
 
 BOOST_AUTO_TEST_CASE(encode_everything)
 {
@@ -533,6 +735,7 @@ BOOST_AUTO_TEST_CASE(encode_everything)
                              .add(IPPROTO_IP, IP_TTL, 9)
                              .add(IPPROTO_IP, IP_TOS, 0x28)
                              .add(SOL_UDP, UDP_SEGMENT, std::uint16_t(1200))
+                             .add(SOL_SOCKET, scm_ts_opt_id, std::uint32_t(0xfedcba98))
                              .get();
   check_encode(every_tx_field(), expected);
   check_encode(with_rx_fields(every_tx_field()), expected);
@@ -540,8 +743,23 @@ BOOST_AUTO_TEST_CASE(encode_everything)
 }
 
 // The send buffer holds every field at once (cmsg(3): CMSG_SPACE of each
-// payload as the kernel defines it).
-static_assert(every_tx_field_space <= asio_ipv4::detail::send_control_space);
+// payload as the kernel defines it), and nothing more.
+static_assert(every_tx_field_space == asio_ipv4::detail::send_control_space);
+
+BOOST_AUTO_TEST_CASE(encode_timestamp_id)
+{
+  // SCM_TS_OPT_ID: a __u32 at SOL_SOCKET (Linux 6.13, net/core/sock.c
+  // __sock_cmsg_send: cmsg_len must be CMSG_LEN(sizeof(u32))).
+  control_message m;
+  m.timestamp_id = 0;
+  const bytes b = control_builder().add(SOL_SOCKET, scm_ts_opt_id, std::uint32_t(0)).get();
+  cmsghdr h;
+  std::memcpy(&h, b.data(), sizeof h);
+  BOOST_TEST(h.cmsg_len == CMSG_LEN(sizeof(std::uint32_t)));
+  check_encode(m, b);
+  m.timestamp_id = 0xffffffffu;
+  check_encode(m, control_builder().add(SOL_SOCKET, scm_ts_opt_id, std::uint32_t(0xffffffffu)).get());
+}
 
 BOOST_AUTO_TEST_CASE(encode_nothing)
 {
@@ -590,7 +808,8 @@ BOOST_AUTO_TEST_CASE(encode_capacity)
 BOOST_AUTO_TEST_CASE(encode_decode_round_trip)
 {
   control_message m = every_tx_field();
-  m.segment_size.reset(); // UDP_SEGMENT has no receive counterpart
+  m.segment_size.reset(); // UDP_SEGMENT and SCM_TS_OPT_ID have no receive counterpart
+  m.timestamp_id.reset();
   error_code ec;
   const bytes b = encode(m, 256, ec);
   BOOST_TEST_REQUIRE(!ec, got_expected(ec, error_code()));

@@ -19,12 +19,14 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -32,6 +34,7 @@ namespace {
 
 namespace net = boost::asio;
 using asio_ipv4::control_message;
+using asio_ipv4::kernel_time;
 using asio_ipv4::detail::cmsg_layout;
 using boost::system::error_code;
 using net::ip::address_v4;
@@ -98,6 +101,23 @@ constexpr int win_ip_tclass = 39;      // <ws2ipdef.h>
 constexpr int win_ip_ecn = 50;         // <ws2ipdef.h>
 constexpr int win_udp_send_msg_size = 2;   // Windows SDK <ws2ipdef.h>
 constexpr int win_udp_coalesced_info = 3;  // Windows SDK <ws2ipdef.h>
+// Timestamps.
+constexpr int linux_so_timestamp_old = 29;     // <asm-generic/socket.h>
+constexpr int linux_so_timestampns_old = 35;   // <asm-generic/socket.h>
+constexpr int linux_so_timestamping_old = 37;  // <asm-generic/socket.h>
+constexpr int linux_so_timestamp_new = 63;     // <asm-generic/socket.h>
+constexpr int linux_so_timestampns_new = 64;   // <asm-generic/socket.h>
+constexpr int linux_so_timestamping_new = 65;  // <asm-generic/socket.h>
+constexpr int linux_scm_ts_opt_id = 81;        // <asm-generic/socket.h>, Linux 6.13
+constexpr int bsd_sol_socket = 0xffff;         // FreeBSD, macOS, QNX, Windows <sys/socket.h>, <ws2def.h>
+constexpr int bsd_scm_timestamp = 2;           // FreeBSD, macOS, QNX <sys/socket.h>
+constexpr int freebsd_scm_bintime = 4;         // FreeBSD <sys/socket.h>
+constexpr int freebsd_scm_realtime = 5;        // FreeBSD <sys/socket.h>
+constexpr int freebsd_scm_monotonic = 6;       // FreeBSD <sys/socket.h>
+constexpr int freebsd_scm_time_info = 7;       // FreeBSD <sys/socket.h>
+constexpr int macos_scm_timestamp_monotonic = 4;  // macOS <sys/socket.h>
+constexpr int win_so_timestamp = 0x300A;       // <mstcpip.h>
+constexpr int win_so_timestamp_id = 0x300B;    // <mstcpip.h>
 
 // ---------------------------------------------------------------------------
 // Bytes by hand.
@@ -114,6 +134,39 @@ void put_len(bytes& b, std::size_t width, std::uint64_t v)
   unsigned char x[8];
   std::memcpy(x, &v, 8);
   b.insert(b.end(), x, x + width); // little-endian: the low bytes first
+}
+
+void put64(bytes& b, std::uint64_t v)
+{
+  unsigned char x[8];
+  std::memcpy(x, &v, 8);
+  b.insert(b.end(), x, x + 8);
+}
+
+bytes u64(std::uint64_t v)
+{
+  bytes b;
+  put64(b, v);
+  return b;
+}
+
+// Two fields of `width` bytes each (a timeval or timespec), little-endian
+// two's complement.
+bytes pair(std::size_t width, std::int64_t first, std::int64_t second)
+{
+  bytes b;
+  for (std::int64_t v : {first, second})
+  {
+    unsigned char x[8];
+    std::memcpy(x, &v, 8);
+    b.insert(b.end(), x, x + width);
+  }
+  return b;
+}
+
+kernel_time at(kernel_time::clock_type clock, std::int64_t ns)
+{
+  return kernel_time{clock, std::chrono::nanoseconds(ns)};
 }
 
 bytes be_address(const char* text)
@@ -211,6 +264,9 @@ control_message junk()
   m.error = asio_ipv4::extended_error{99, 9, 9, 9, 99, 99, address_v4(0x04040404)};
   m.segment_size = 99;
   m.dropped = 99;
+  m.software_time = kernel_time{kernel_time::hardware, std::chrono::nanoseconds(99)};
+  m.hardware_time = kernel_time{kernel_time::monotonic, std::chrono::nanoseconds(99)};
+  m.timestamp_id = 99;
   return m;
 }
 
@@ -381,6 +437,69 @@ BOOST_AUTO_TEST_CASE(linux_send_known_answers)
   check_encode_fails(linux64, m, net::error::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(linux_timestamps)
+{
+  // 64-bit: struct __kernel_old_timeval and struct timespec of two longs,
+  // scm_timestamping of three such timespecs; the _NEW forms the same.
+  // 32-bit: the old forms of 32-bit fields, the new ones of 64-bit fields.
+  struct form
+  {
+    const platform* p;
+    int type;
+    std::size_t width; // of each field
+    bool micro;
+  };
+  const form forms[] = {{&linux64, linux_so_timestamp_old, 8, true}, {&linux64, linux_so_timestampns_old, 8, false},
+      {&linux64, linux_so_timestamp_new, 8, true}, {&linux64, linux_so_timestampns_new, 8, false},
+      {&linux32, linux_so_timestamp_old, 4, true}, {&linux32, linux_so_timestampns_old, 4, false},
+      {&linux32, linux_so_timestamp_new, 8, true}, {&linux32, linux_so_timestampns_new, 8, false}};
+  for (const form& f : forms)
+  {
+    BOOST_TEST_CONTEXT(f.p->name << " type " << f.type)
+    {
+      control_message expected;
+      expected.software_time = at(kernel_time::realtime, f.micro ? 1700000000123456000 : 1700000000123456789);
+      check_decode(*f.p, message(*f.p, linux_sol_socket, f.type, pair(f.width, 1700000000, f.micro ? 123456 : 123456789)),
+          expected);
+      // One byte short of the struct.
+      check_malformed(*f.p, message(*f.p, linux_sol_socket, f.type, bytes(2 * f.width - 1, 0)));
+      // The fraction out of range.
+      check_malformed(*f.p, message(*f.p, linux_sol_socket, f.type, pair(f.width, 1, f.micro ? 1000000 : 1000000000)));
+    }
+  }
+  // SCM_TIMESTAMPING: ts[0] software, ts[1] ignored, ts[2] hardware.
+  for (const auto& [p, type, width] : {std::tuple{&linux64, linux_so_timestamping_old, std::size_t(8)},
+           std::tuple{&linux64, linux_so_timestamping_new, std::size_t(8)},
+           std::tuple{&linux32, linux_so_timestamping_old, std::size_t(4)},
+           std::tuple{&linux32, linux_so_timestamping_new, std::size_t(8)}})
+  {
+    BOOST_TEST_CONTEXT(p->name << " type " << type)
+    {
+      control_message expected;
+      expected.software_time = at(kernel_time::realtime, 1700000000000000005);
+      expected.hardware_time = at(kernel_time::hardware, 1234000000006);
+      check_decode(*p,
+          message(*p, linux_sol_socket, type, cat({pair(width, 1700000000, 5), pair(width, 77, 77), pair(width, 1234, 6)})),
+          expected);
+      expected.software_time.reset();
+      check_decode(*p, message(*p, linux_sol_socket, type, cat({pair(width, 0, 0), pair(width, 0, 0), pair(width, 1234, 6)})),
+          expected);
+      check_malformed(*p, message(*p, linux_sol_socket, type, bytes(6 * width - 1, 0)));
+    }
+  }
+  // The numbers at another level are something else.
+  check_decode(linux64, message(linux64, ipproto_ip, linux_so_timestampns_old, pair(8, 1, 1)), control_message());
+}
+
+BOOST_AUTO_TEST_CASE(linux_timestamp_id)
+{
+  // SCM_TS_OPT_ID: a __u32 at SOL_SOCKET.
+  control_message m;
+  m.timestamp_id = 0x01020304;
+  for (const platform* p : {&linux64, &linux32})
+    check_encode(*p, m, message(*p, linux_sol_socket, linux_scm_ts_opt_id, u32(0x01020304)));
+}
+
 // --- FreeBSD ---------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(freebsd_receive_known_answers)
@@ -430,6 +549,59 @@ BOOST_AUTO_TEST_CASE(freebsd_send)
   check_encode_fails(freebsd, ttl, net::error::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(freebsd_timestamps)
+{
+  // ip_savecontrol: SCM_TIMESTAMP (struct timeval: time_t, long
+  // suseconds_t), SCM_REALTIME and SCM_MONOTONIC (struct timespec),
+  // SCM_BINTIME (struct bintime: time_t sec, uint64_t frac in 2^-64 s).
+  control_message expected;
+  expected.software_time = at(kernel_time::realtime, 1700000000000001000);
+  check_decode(freebsd, message(freebsd, bsd_sol_socket, bsd_scm_timestamp, pair(8, 1700000000, 1)), expected);
+  expected.software_time = at(kernel_time::realtime, 1700000000000000001);
+  check_decode(freebsd, message(freebsd, bsd_sol_socket, freebsd_scm_realtime, pair(8, 1700000000, 1)), expected);
+  expected.software_time = at(kernel_time::monotonic, 3600000000002);
+  check_decode(freebsd, message(freebsd, bsd_sol_socket, freebsd_scm_monotonic, pair(8, 3600, 2)), expected);
+  // frac = 2^63: half a second; 2^64 - 1: 999999999 ns (rounded down, as
+  // bintime2timespec does).
+  expected.software_time = at(kernel_time::realtime, 1700000000500000000);
+  check_decode(freebsd,
+      message(freebsd, bsd_sol_socket, freebsd_scm_bintime, cat({u64(1700000000), u64(std::uint64_t(1) << 63)})), expected);
+  expected.software_time = at(kernel_time::realtime, 1999999999);
+  check_decode(freebsd, message(freebsd, bsd_sol_socket, freebsd_scm_bintime, cat({u64(1), u64(~std::uint64_t(0))})),
+      expected);
+  // SO_BINTIME and SO_TIMESTAMP with SO_TS_CLOCK = SO_TS_MONOTONIC together:
+  // the realtime stamp is kept, in either order.
+  const bytes bin = message(freebsd, bsd_sol_socket, freebsd_scm_bintime, cat({u64(7), u64(0)}));
+  const bytes mono = message(freebsd, bsd_sol_socket, freebsd_scm_monotonic, pair(8, 3, 0));
+  expected.software_time = at(kernel_time::realtime, 7000000000);
+  check_decode(freebsd, cat({bin, mono}), expected);
+  check_decode(freebsd, cat({mono, bin}), expected);
+  // SCM_TIME_INFO with ST_INFO_HW (1): the card took the stamp; it is on
+  // the system's clock already.
+  bytes info = u32(1);
+  info.resize(64, 0); // struct sock_timestamp_info
+  control_message card;
+  card.hardware_time = at(kernel_time::realtime, 1700000000000000001);
+  check_decode(freebsd,
+      cat({message(freebsd, bsd_sol_socket, freebsd_scm_realtime, pair(8, 1700000000, 1)),
+          message(freebsd, bsd_sol_socket, freebsd_scm_time_info, info)}),
+      card);
+  info[0] = 0; // not from the card
+  control_message soft;
+  soft.software_time = card.hardware_time;
+  check_decode(freebsd,
+      cat({message(freebsd, bsd_sol_socket, freebsd_scm_realtime, pair(8, 1700000000, 1)),
+          message(freebsd, bsd_sol_socket, freebsd_scm_time_info, info)}),
+      soft);
+  // Linux's numbers mean nothing here (29 at 0xffff is no message).
+  check_decode(freebsd, message(freebsd, bsd_sol_socket, linux_so_timestamp_old, pair(8, 1, 1)), control_message());
+  check_malformed(freebsd, message(freebsd, bsd_sol_socket, freebsd_scm_realtime, pair(8, 1, 1000000000)));
+  // No per-datagram timestamp id.
+  control_message id;
+  id.timestamp_id = 1;
+  check_encode_fails(freebsd, id, net::error::operation_not_supported);
+}
+
 // --- macOS -----------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(macos_receive_known_answers)
@@ -475,6 +647,36 @@ BOOST_AUTO_TEST_CASE(macos_send)
   check_encode_fails(macos, ttl, net::error::operation_not_supported);
 }
 
+BOOST_AUTO_TEST_CASE(macos_timestamps)
+{
+  // SCM_TIMESTAMP: struct timeval { long tv_sec; __int32_t tv_usec; }, 16
+  // bytes with 4 of padding (here not zero: they must not be read);
+  // SCM_TIMESTAMP_MONOTONIC: a uint64_t, mach_absolute_time().
+  bytes tv = cat({u64(1700000000), u32(250000), u32(0xdeadbeef)});
+  control_message expected;
+  expected.software_time = at(kernel_time::realtime, 1700000000250000000);
+  check_decode(macos, message(macos, bsd_sol_socket, bsd_scm_timestamp, tv), expected);
+  // 4-byte alignment: the data at 12.
+  BOOST_TEST(message(macos, bsd_sol_socket, bsd_scm_timestamp, tv).size() == 28u);
+  control_message ticks;
+  ticks.software_time = at(kernel_time::performance_counter, 123456789012345);
+  check_decode(macos, message(macos, bsd_sol_socket, macos_scm_timestamp_monotonic, u64(123456789012345)), ticks);
+  // Both options on: the realtime stamp is kept, in either order.
+  const bytes both = cat({message(macos, bsd_sol_socket, bsd_scm_timestamp, tv),
+      message(macos, bsd_sol_socket, macos_scm_timestamp_monotonic, u64(5))});
+  check_decode(macos, both, expected);
+  check_decode(macos,
+      cat({message(macos, bsd_sol_socket, macos_scm_timestamp_monotonic, u64(5)),
+          message(macos, bsd_sol_socket, bsd_scm_timestamp, tv)}),
+      expected);
+  check_malformed(macos, message(macos, bsd_sol_socket, bsd_scm_timestamp, cat({u64(1), u32(1000000), u32(0)})));
+  // A counter past 2^63 cannot be a count of nanoseconds' type.
+  check_malformed(macos, message(macos, bsd_sol_socket, macos_scm_timestamp_monotonic, u64(~std::uint64_t(0))));
+  control_message id;
+  id.timestamp_id = 1;
+  check_encode_fails(macos, id, net::error::operation_not_supported);
+}
+
 // --- QNX -------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(qnx_receive_known_answers)
@@ -492,6 +694,17 @@ BOOST_AUTO_TEST_CASE(qnx_receive_known_answers)
   control_message m;
   m.local = net::ip::make_address_v4("10.1.2.3");
   check_encode(qnx, m, message(qnx, ipproto_ip, bsd_ip_recvdstaddr, be_address("10.1.2.3")));
+}
+
+BOOST_AUTO_TEST_CASE(qnx_timestamps)
+{
+  // SCM_TIMESTAMP: a 64-bit time_t and a 32-bit suseconds_t, padded to 16.
+  control_message expected;
+  expected.software_time = at(kernel_time::realtime, 1700000000000007000);
+  check_decode(qnx, message(qnx, bsd_sol_socket, bsd_scm_timestamp, cat({u64(1700000000), u32(7), u32(0)})), expected);
+  control_message id;
+  id.timestamp_id = 1;
+  check_encode_fails(qnx, id, net::error::operation_not_supported);
 }
 
 // --- Windows ---------------------------------------------------------------
@@ -538,7 +751,56 @@ BOOST_AUTO_TEST_CASE(windows_send)
   check_encode_fails(windows, dscp, net::error::operation_not_supported);
 }
 
+BOOST_AUTO_TEST_CASE(windows_timestamps)
+{
+  // "Winsock timestamping": SO_TIMESTAMP (0x300A) at SOL_SOCKET, a UINT64
+  // counter value (QueryPerformanceCounter ticks for software stamps).
+  control_message expected;
+  expected.software_time = at(kernel_time::performance_counter, 98765432109876);
+  check_decode(windows, message(windows, bsd_sol_socket, win_so_timestamp, u64(98765432109876)), expected);
+  check_malformed(windows, message(windows, bsd_sol_socket, win_so_timestamp, u32(1)));
+  // SO_TIMESTAMP_ID (0x300B): the UINT32 a send carries.
+  control_message m;
+  m.timestamp_id = 0x0a0b0c0d;
+  check_encode(windows, m, message(windows, bsd_sol_socket, win_so_timestamp_id, u32(0x0a0b0c0d)));
+}
+
 // --- Every layout ----------------------------------------------------------
+
+// The receive buffer's room: what the kernel may send with one datagram,
+// CMSG_SPACE of each message written out per platform (data sizes from the
+// headers cited above); of the timestamps one per group.
+BOOST_AUTO_TEST_CASE(decoded_space_every_layout)
+{
+  using asio_ipv4::detail::decoded_space;
+  using asio_ipv4::detail::encoded_space;
+  // Linux 64: in_pktinfo 12 -> 32, IP_TTL int -> 24, IP_TOS 1 -> 24,
+  // sockaddr_in -> 32, sock_extended_err + offender 32 -> 48, UDP_GRO int
+  // -> 24, SO_RXQ_OVFL u32 -> 24; SCM_TIMESTAMP(NS) 16 -> 32 (one of four),
+  // SCM_TIMESTAMPING 48 -> 64 (one of two).
+  BOOST_TEST(decoded_space(linux64.layout) == 32u + 24 + 24 + 32 + 48 + 24 + 24 + 32 + 64);
+  // Send: in_pktinfo 32, IP_TTL 24, IP_TOS 24, UDP_SEGMENT u16 24,
+  // SCM_TS_OPT_ID u32 24.
+  BOOST_TEST(encoded_space(linux64.layout) == 32u + 24 + 24 + 24 + 24);
+  // Linux 32 (data at 12, 4-byte alignment): 24, 16, 16, 28, 44, 16, 16;
+  // the largest stamps are the new forms: 16 -> 28, 48 -> 60.
+  BOOST_TEST(decoded_space(linux32.layout) == 24u + 16 + 16 + 28 + 44 + 16 + 16 + 28 + 60);
+  // FreeBSD (data at 16, 8-byte alignment): in_addr 24, sockaddr_dl 20 ->
+  // 40, two bytes 24 + 24, sockaddr_in 32; SCM_BINTIME 16 -> 32, one of
+  // SCM_TIMESTAMP / SCM_REALTIME / SCM_MONOTONIC 16 -> 32, SCM_TIME_INFO 64
+  // -> 80.
+  BOOST_TEST(decoded_space(freebsd.layout) == 24u + 40 + 24 + 24 + 32 + 32 + 32 + 80);
+  // macOS (data at 12, 4-byte alignment): in_pktinfo 24, in_addr 16,
+  // sockaddr_dl 32, two bytes 16 + 16, SCM_TIMESTAMP 16 -> 28,
+  // SCM_TIMESTAMP_MONOTONIC 8 -> 20 (both may come).
+  BOOST_TEST(decoded_space(macos.layout) == 24u + 16 + 32 + 16 + 16 + 28 + 20);
+  // QNX (data at 16): in_addr 24, sockaddr_dl 40, SCM_TIMESTAMP 32.
+  BOOST_TEST(decoded_space(qnx.layout) == 24u + 40 + 32);
+  // Windows (data at 16): IN_PKTINFO 8 -> 24, six 4-byte messages of 24,
+  // SO_TIMESTAMP 8 -> 24.
+  BOOST_TEST(decoded_space(windows.layout) == 24u + 6 * 24 + 24);
+  BOOST_TEST(encoded_space(windows.layout) == 24u + 24 + 24 + 24);
+}
 
 // Hostile buffers, for each layout: the messages before a bad one stay
 // decoded; lengths below the header or past the end, huge lengths, short

@@ -287,6 +287,12 @@ void unsupported_options(net::io_context& io)
   check("no_defragment", [&](error_code& ec) { s.set_option(ip4::no_defragment(true), ec); });
   check("udp_gro", [&](error_code& ec) { s.set_option(asio_ipv4::udp_gro(true), ec); });
   check("receive_drop_count", [&](error_code& ec) { s.set_option(asio_ipv4::receive_drop_count(true), ec); });
+  check("receive_timestamps (an ioctl on Windows)", [&](error_code& ec) {
+    s.set_option(asio_ipv4::receive_timestamps(true), ec);
+  });
+  check("timestamping (Linux only)", [&](error_code& ec) {
+    s.set_option(asio_ipv4::timestamping(asio_ipv4::timestamping::tx_software), ec);
+  });
   check("detach_bpf_filter", [&](error_code& ec) { s.set_option(asio_ipv4::detach_bpf_filter(), ec); });
   check("mtu_discover(want)", [&](error_code& ec) { s.set_option(ip4::mtu_discover(ip4::pmtu::want), ec); });
   check("mtu_discover(probe)", [&](error_code& ec) { s.set_option(ip4::mtu_discover(ip4::pmtu::probe), ec); });
@@ -839,6 +845,56 @@ void cmsg_receive(net::io_context& io, unsigned loopback_index)
             + ", not 127.0.0.2: the system drops a send's control data (Wine 8 does)");
 }
 
+// ---------------------------------------------------------------------------
+// Receive timestamps: SIO_TIMESTAMPING made by hand (as doc/cmsg_socket.md
+// shows), then the SO_TIMESTAMP control message decoded by cmsg_socket.
+// Oracle: QueryPerformanceCounter before the send and after the receive.
+
+// <mstcpip.h> of SDK 10.0.22000 (mingw-w64 declares them only for that
+// NTDDI_VERSION): _WSAIOW(IOC_VENDOR, 235), struct _TIMESTAMPING_CONFIG.
+constexpr DWORD sio_timestamping = 0x980000EBu;
+struct timestamping_config
+{
+  ULONG Flags;
+  USHORT TxTimestampsBuffered;
+};
+constexpr ULONG timestamping_flag_rx = 0x1;
+
+void receive_timestamps(net::io_context& io)
+{
+  asio_ipv4::cmsg_socket<udp::socket> c(io, udp::endpoint(address_v4::loopback(), 0));
+  timestamping_config config{timestamping_flag_rx, 0};
+  DWORD returned = 0;
+  if (::WSAIoctl(c.next_layer().native_handle(), sio_timestamping, &config, sizeof config, nullptr, 0, &returned,
+          nullptr, nullptr)
+      != 0)
+    return skip("receive timestamps (SIO_TIMESTAMPING)",
+        "WSAIoctl(SIO_TIMESTAMPING) fails with " + code(::WSAGetLastError())
+            + ": the system has no Winsock timestamping (Wine 8 has none)");
+  udp::socket sender = open_udp(io);
+  LARGE_INTEGER before, after;
+  ::QueryPerformanceCounter(&before);
+  sender.send_to(net::buffer("t", 1), c.next_layer().local_endpoint());
+  char buf[8];
+  udp::endpoint from;
+  asio_ipv4::control_message m;
+  error_code ec;
+  c.receive_from(net::buffer(buf), from, m, ec);
+  ::QueryPerformanceCounter(&after);
+  if (ec)
+    return fail("receive timestamps", code(ec));
+  if (!m.software_time)
+    return skip("receive timestamps (SO_TIMESTAMP)", "SIO_TIMESTAMPING succeeded but the datagram came without a "
+                                                     "stamp: timestamping is off system-wide (it needs configuring)");
+  const asio_ipv4::kernel_time& t = *m.software_time;
+  if (t.clock != asio_ipv4::kernel_time::performance_counter || t.since_epoch.count() < before.QuadPart
+      || t.since_epoch.count() > after.QuadPart)
+    return fail("receive timestamps", "clock " + std::to_string(int(t.clock)) + ", ticks "
+            + std::to_string(t.since_epoch.count()) + " not within QPC " + std::to_string(before.QuadPart) + " .. "
+            + std::to_string(after.QuadPart));
+  pass("receive timestamps: a QPC stamp between the send and the receive");
+}
+
 } // namespace
 
 int main()
@@ -856,6 +912,7 @@ int main()
       multicast(io, loopback_index);
       cmsg_receive(io, loopback_index);
     }
+    receive_timestamps(io);
   }
   catch (const std::exception& e)
   {

@@ -22,11 +22,16 @@ namespace detail {
 // The pure half of cmsg_socket: control buffers to control_message and back,
 // for any platform's layout. No sockets here, so every byte can be tested.
 
-// A receive's control buffer: one of each message the host decodes, plus
-// room for messages other options may add that we skip (SO_TIMESTAMP*,
-// IP_RECVOPTS with 40 bytes of options...), so that enabling one of them
-// does not truncate ours.
-constexpr std::size_t receive_control_space = decoded_space(os::host_cmsg_layout) + 160;
+// A receive's control buffer: room for every message the host decodes as
+// the kernel sends them together (decoded_space: the timestamps included,
+// one of each group), plus 64 bytes for messages other options may add that
+// we skip, so that enabling one of them does not truncate ours: IP_RECVOPTS
+// or IP_RETOPTS with 40 bytes of options (CMSG_SPACE(40) = 56 on 64-bit
+// Linux), or two int-sized ones (IP_CHECKSUM, IP_RECVFRAGSIZE, SO_RCVMARK:
+// 24 bytes each). Before the timestamps were decoded, their room was part
+// of a 160-byte slack; 64-bit Linux keeps its 368 bytes in all.
+constexpr std::size_t receive_control_slack = 64;
+constexpr std::size_t receive_control_space = decoded_space(os::host_cmsg_layout) + receive_control_slack;
 
 // A send's control buffer: every message a send may carry.
 constexpr std::size_t send_control_space = encoded_space(os::host_cmsg_layout);
@@ -49,12 +54,13 @@ boost::system::error_code decode_control(const cmsg_layout& layout, const void* 
     bool truncated, control_message& out) noexcept;
 
 // Encodes the transmit fields of `in` (local, interface_index, ttl, tos,
-// segment_size) as `layout` sends them into `data`; returns the bytes used
+// segment_size, timestamp_id) as `layout` sends them into `data`; returns the bytes used
 // (0: nothing to send). Fails, writing nothing, with invalid_argument for a
 // TTL of 0 or an interface index the layout's field cannot hold; with
 // operation_not_supported for a field the platform takes no per-datagram
 // value for (for example a TTL on FreeBSD or macOS, a TOS with DSCP bits on
-// Windows, an interface and a source address together on macOS); with
+// Windows, an interface and a source address together on macOS, a
+// timestamp id on the BSDs); with
 // error::message_too_long when `capacity` is too small.
 std::size_t encode_control(const cmsg_layout& layout, const control_message& in, void* data,
     std::size_t capacity, boost::system::error_code& ec) noexcept;

@@ -127,6 +127,21 @@ inline constexpr option_name so_detach_filter = no_such_option;
 inline constexpr option_name icmp_filter = no_such_option;
 // Source filters go through setsourcefilter(3) / getsourcefilter(3).
 inline constexpr option_name mcast_msfilter = no_such_option;
+// --- Time and scale (issue 18): time
+// Receive stamps with one option. FreeBSD: SO_BINTIME, realtime at full
+// precision (SO_TIMESTAMP alone gives microseconds; its other clocks need
+// SO_TS_CLOCK, a second option the user sets, decoded all the same). macOS
+// and QNX: SO_TIMESTAMP, microseconds. NetBSD and OpenBSD number
+// SCM_TIMESTAMP differently (8 and 4) and have no layout here yet.
+// SO_TIMESTAMPING is Linux's.
+#if defined(__FreeBSD__) && defined(SO_BINTIME)
+inline constexpr option_name so_receive_timestamps{SOL_SOCKET, SO_BINTIME};
+#elif (defined(__APPLE__) || defined(__QNX__) || defined(__QNXNTO__)) && defined(SO_TIMESTAMP)
+inline constexpr option_name so_receive_timestamps{SOL_SOCKET, SO_TIMESTAMP};
+#else
+inline constexpr option_name so_receive_timestamps = no_such_option;
+#endif
+inline constexpr option_name so_timestamping = no_such_option;
 
 // --- Time and scale (issue 18): scale
 #ifdef SO_REUSEPORT

@@ -71,6 +71,13 @@ inline constexpr option_name so_detach_filter{SOL_SOCKET, SO_DETACH_FILTER};
 // with glibc's <net/if.h> (both define the IFF_* flags). SOL_RAW is 255.
 inline constexpr option_name icmp_filter{SOL_RAW, 1};
 inline constexpr option_name mcast_msfilter{IPPROTO_IP, MCAST_MSFILTER};
+// --- Time and scale (issue 18): time
+// SO_TIMESTAMPNS and SO_TIMESTAMPING as the C library defines them: the
+// _OLD numbers (35, 37) where time_t is a long, the _NEW ones (64, 65) in a
+// 32-bit program built with a 64-bit time_t; linux_cmsg_layout_* decodes
+// the messages of both.
+inline constexpr option_name so_receive_timestamps{SOL_SOCKET, SO_TIMESTAMPNS};
+inline constexpr option_name so_timestamping{SOL_SOCKET, SO_TIMESTAMPING};
 
 // --- Time and scale (issue 18): scale
 // socket(7). The numbers come from <asm/socket.h> (through <sys/socket.h>),

@@ -85,6 +85,18 @@ inline constexpr option_name icmp_filter = no_such_option;
 // Source filters go through WSAIoctl (SIOCSMSFILTER / SIOCGMSFILTER,
 // src/win/source_filter.cpp).
 inline constexpr option_name mcast_msfilter = no_such_option;
+// --- Time and scale (issue 18): time
+// Windows turns timestamps on with WSAIoctl(SIO_TIMESTAMPING), not with a
+// socket option, and Asio's set_option can only end in setsockopt: an
+// option object is handed the protocol, never the socket, so it cannot make
+// the ioctl. Both options fail here as options the platform lacks; a
+// program makes the ioctl on native_handle() itself (doc/cmsg_socket.md,
+// "Kernel timestamps"), and the receive's SO_TIMESTAMP control message is
+// decoded (windows_cmsg_layout). Send stamps are not read from an error
+// queue on Windows but polled by id (SIO_GET_TX_TIMESTAMP), which nothing
+// in cmsg_socket does, so timestamping has no Windows form either.
+inline constexpr option_name so_receive_timestamps = no_such_option;
+inline constexpr option_name so_timestamping = no_such_option;
 
 // --- Time and scale (issue 18): scale
 // None of them. SO_REUSEADDR is not SO_REUSEPORT (it lets a socket take a
