@@ -8,6 +8,10 @@ rewrites the links that point at headings (`#anchor` in the same page, `other.md
 in another) to match, so that the pages link the same way on GitHub and in the reference.
 A link to a page that does not exist (yet: doc/cli.md comes with the command-line tool)
 keeps its text only, with a note on stderr, where Doxygen would fail on it.
+Headings lose their backticks: Doxygen 1.9 shows a code span in a title as a raw
+`<tt>` tag in the navigation tree and the page index. The top-level README.md, whose
+title is the project's name like the main page's, is titled "asio_ipv4 README" so that
+the index does not list two pages named asio_ipv4.
 No line is added or removed: Doxygen's warnings keep their line numbers.
 
 Usage (as Doxygen runs it): md_anchors.py FILE > filtered
@@ -19,6 +23,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*#*\s*$")
+TITLE = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 LINK = re.compile(r"\]\(([^)\s#]*\.md)?#([^)\s]+)\)")
 PAGE_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s#:]+\.md)(#[^)\s]*)?\)")
@@ -57,19 +62,30 @@ def main(path):
 
     seen = {}
     fenced = False
+    titled = False
     out = []
     for number, line in enumerate(lines, 1):
         if FENCE.match(line):
             fenced = not fenced
         elif not fenced:
+            title = None if titled else TITLE.match(line)
             heading = HEADING.match(line)
-            if heading and "{#" not in line:
+            if title:
+                titled = True
+                text = title.group(1).replace("`", "")
+                if label == "md-README":
+                    text = "asio_ipv4 README"
+                line = "# " + text
+            elif heading and "{#" not in line:
                 anchor = github_anchor(heading.group(2))
                 count = seen.get(anchor, 0)
                 seen[anchor] = count + 1
                 if count:
                     anchor = "%s-%d" % (anchor, count)
-                line = "%s %s {#%s-%s}" % (heading.group(1), heading.group(2), label, anchor)
+                text = heading.group(2).replace("`", "")
+                line = "%s %s {#%s-%s}" % (heading.group(1), text, label, anchor)
+            elif heading:
+                line = line.replace("`", "")
             line = LINK.sub(link, PAGE_LINK.sub(page_link, line))
         out.append(line)
     sys.stdout.write("\n".join(out))

@@ -8,7 +8,9 @@
 #
 # Environment: FUZZ_BUILD_DIR (default build-fuzz, relative to the current
 # directory), FUZZ_CXX (default clang++), CMAKE_CXX_COMPILER_LAUNCHER (ccache,
-# say: CMake reads it from the environment).
+# say: CMake reads it from the environment), FUZZ_PARALLEL (default 1: how
+# many fuzzers run at once, each on one core for the full time; CI runs
+# them side by side on its two cores).
 set -euo pipefail
 
 if [[ $# -ne 1 || ! $1 =~ ^[1-9][0-9]*$ ]]; then
@@ -43,10 +45,15 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$artifacts"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
-failed=()
-for manifest in "${manifests[@]}"; do
-  name=$(basename "$manifest" .txt)
-  { read -r executable; read -r corpus; } <"$manifest"
+parallel=${FUZZ_PARALLEL:-1}
+[[ $parallel =~ ^[1-9][0-9]*$ ]] || { echo "FUZZ_PARALLEL: not a number: $parallel" >&2; exit 2; }
+
+# fuzz MANIFEST: runs one fuzzer; its output goes to $scratch/<name>.log when
+# fuzzers run side by side (printed whole afterwards), else to the terminal.
+fuzz() {
+  local name executable corpus
+  name=$(basename "$1" .txt)
+  { read -r executable; read -r corpus; } <"$1"
   mkdir -p "$scratch/$name"
   [[ -d $corpus ]] && cp -R "$corpus/." "$scratch/$name/"
   echo "=== $name: ${seconds}s over $(ls "$scratch/$name" | wc -l) seeds"
@@ -55,9 +62,34 @@ for manifest in "${manifests[@]}"; do
     echo "=== $name: ok"
   else
     echo "=== $name: FAILED (exit $?); inputs in $artifacts" >&2
-    failed+=("$name")
+    return 1
   fi
+}
+
+failed=()
+pids=()
+names=()
+flush() {   # waits for the running fuzzers, prints their logs
+  local i
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed+=("${names[$i]}")
+    cat "$scratch/${names[$i]}.log"
+  done
+  pids=()
+  names=()
+}
+for manifest in "${manifests[@]}"; do
+  name=$(basename "$manifest" .txt)
+  if [[ $parallel -eq 1 ]]; then
+    fuzz "$manifest" || failed+=("$name")
+    continue
+  fi
+  fuzz "$manifest" >"$scratch/$name.log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+  [[ ${#pids[@]} -lt $parallel ]] || flush
 done
+flush
 
 if [[ ${#failed[@]} -ne 0 ]]; then
   echo "fuzzers that failed: ${failed[*]}" >&2
