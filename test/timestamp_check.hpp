@@ -21,16 +21,20 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace asio_ipv4 {
@@ -120,6 +124,58 @@ inline void check_ids(const std::vector<send_stamp>& stamps, const std::vector<s
 {
   BOOST_TEST(ids_of(stamps, extended_error::stamp_scheduled) == expected, boost::test_tools::per_element());
   BOOST_TEST(ids_of(stamps, extended_error::stamp_sent) == expected, boost::test_tools::per_element());
+}
+
+
+// The kernel stamps datagrams on arrival only once its global switch (the
+// netstamp static key) is on, and a socket asking for stamps turns it on
+// from a work queue, later: until then a datagram is stamped when it is
+// read. A burst sent right after the option was set can so carry read-time
+// stamps first and arrival stamps after them, which go backwards, and one
+// multicast datagram read by several sockets gets a different stamp in each
+// (both seen on a loaded machine). Call this after the test's own sockets
+// asked for stamps (they keep the switch on): it returns once a datagram
+// read 20 ms after it was sent carries a stamp at least 15 ms old. Oracle:
+// the kernel's stamp, read with a raw recvmsg on a probe pair on 127.0.0.1.
+inline void wait_for_arrival_stamping()
+{
+  const int rx = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int tx = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  BOOST_TEST_REQUIRE((rx >= 0 && tx >= 0), "socket: " << std::strerror(errno));
+  const int on = 1;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof to;
+  BOOST_TEST_REQUIRE(::setsockopt(rx, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0);
+  BOOST_TEST_REQUIRE(::bind(rx, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0, std::strerror(errno));
+  BOOST_TEST_REQUIRE(::getsockname(rx, reinterpret_cast<sockaddr*>(&to), &size) == 0);
+  bool on_arrival = false;
+  for (int attempt = 0; attempt < 100 && !on_arrival; ++attempt)
+  {
+    BOOST_TEST_REQUIRE(::sendto(tx, "p", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    alignas(cmsghdr) unsigned char control[128];
+    char data[8];
+    iovec iov{data, sizeof data};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const bool got = ::recvmsg(rx, &msg, 0) >= 0;
+    const std::int64_t read_at = realtime_now();
+    for (cmsghdr* c = got ? CMSG_FIRSTHDR(&msg) : nullptr; c; c = CMSG_NXTHDR(&msg, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+      {
+        timespec ts;
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        on_arrival = read_at - (std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec) >= 15'000'000;
+      }
+  }
+  ::close(rx);
+  ::close(tx);
+  BOOST_TEST_REQUIRE(on_arrival, "the kernel never stamped a datagram on arrival within 100 attempts");
 }
 
 } // namespace test

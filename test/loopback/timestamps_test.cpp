@@ -133,6 +133,7 @@ struct receiver
   {
     rx.next_layer().set_option(asio_ipv4::receive_timestamps(true));
     rx.next_layer().set_option(net::socket_base::receive_buffer_size(4 << 20));
+    asio_ipv4::test::wait_for_arrival_stamping();
   }
 
   void send(std::uint32_t n) { tx.send_to(net::buffer(&n, sizeof n), rx.next_layer().local_endpoint()); }

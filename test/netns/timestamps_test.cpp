@@ -137,6 +137,7 @@ BOOST_AUTO_TEST_CASE(one_stamp_per_datagram_whatever_the_receive, *t::needs_root
   cmsg_udp batch = joined();
   cmsg_udp blocking = joined();
 
+  t::wait_for_arrival_stamping();
   const std::int64_t before = realtime_now();
   auto peer = lab.a.python("udp_send.py", {"--dst", group.to_string(), "--port", std::to_string(group_port),
                                               "--mcast-if", lab.a_if.address.to_string(), "--count",
