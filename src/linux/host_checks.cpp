@@ -8,12 +8,13 @@
 // headers at compile time: the control-message layout against the CMSG_*
 // macros and option numbers, asio_ipv4::sock_filter against the kernel's.
 
-#if defined(__linux__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
 
 #include "../cmsg_host_checks.hpp"
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
-#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/socket_options.hpp>
 
@@ -79,4 +80,4 @@ static_assert(detail::bpf_max_instructions == BPF_MAXINSNS, "BPF_MAXINSNS");
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // __linux__
+#endif // ASIO_IPV4_PLATFORM_LINUX

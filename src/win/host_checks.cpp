@@ -9,10 +9,11 @@
 // <mswsock.h>) at compile time. Numbers mingw-w64 lacks are checked against
 // nothing here; detail/cmsg_layout.hpp names the SDK header they come from.
 
-#if defined(_WIN32)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_WINDOWS)
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
-#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
 #include <cstddef>
@@ -71,4 +72,4 @@ static_assert(MCAST_INCLUDE == 0 && MCAST_EXCLUDE == 1, "MULTICAST_MODE_TYPE");
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // _WIN32
+#endif // ASIO_IPV4_PLATFORM_WINDOWS

@@ -104,11 +104,40 @@ using readiness_waiter = poll_waiter;
 // Asynchronous operations: overlapped calls completed through the
 // io_context's completion port (detail/win/iocp_driver.hpp).
 using io_model = completion_model;
-// The readiness driver's edge wait (detail/io_driver.hpp) is not used here:
-// overlapped sends complete when the stack took the data. Declared only.
+// The readiness driver's send wait (detail/linux/send_wait.hpp) is not used
+// here: overlapped sends complete when the stack took the data. Declared
+// only.
 constexpr bool has_edge_wait = false;
 template <class Executor>
-class async_edge_waiter;
+class send_wait;
+
+// Which socket a handle refers to. Windows hands the same SOCKET value to a
+// socket opened after another was closed; telling them apart is left to the
+// completion driver's port (issue 17, Windows part): until then every handle
+// compares equal and only the handle value and the cmsg_socket's epoch are
+// checked.
+struct socket_id
+{
+  friend bool operator==(const socket_id&, const socket_id&) noexcept { return true; }
+  friend bool operator!=(const socket_id&, const socket_id&) noexcept { return false; }
+};
+
+inline socket_id socket_identity(SOCKET) noexcept
+{
+  return socket_id();
+}
+
+// The socket's pending error, taken (SO_ERROR); Windows has no error queue,
+// so only the blocking driver could ask, and never does.
+inline void take_pending_error(SOCKET s, boost::system::error_code& ec) noexcept
+{
+  int error = 0;
+  int size = sizeof(error);
+  if (::getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &size) != 0)
+    error = ::WSAGetLastError();
+  ec = error ? boost::system::error_code(error, boost::asio::error::get_system_category())
+             : boost::system::error_code();
+}
 
 constexpr int receive_flags = 0;
 constexpr int send_flags = 0;
