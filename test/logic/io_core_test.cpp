@@ -424,6 +424,22 @@ void check_gso_refused(int refusal)
 BOOST_AUTO_TEST_CASE(gso_refused_with_eio_splits_and_turns_gso_off) { check_gso_refused(EIO); }
 BOOST_AUTO_TEST_CASE(gso_refused_with_einval_splits_this_send_only) { check_gso_refused(EINVAL); }
 
+// The refusal as the platform reports it: invalid_argument is EINVAL on
+// Linux and WSAEINVAL from Windows' UDP send offload (USO), where a
+// refused segment size is also cut in user space, for this send only.
+BOOST_AUTO_TEST_CASE(gso_refused_with_the_platforms_invalid_argument)
+{
+  control_message control;
+  control.segment_size = 100;
+  core::gso_state gso;
+  const bool before = gso.enabled();
+  BOOST_TEST(gso.refused(control, 300, make_error_code(net::error::invalid_argument)));
+  BOOST_TEST(gso.enabled() == before);
+  // Not for a payload that fits one segment, nor for another error.
+  BOOST_TEST(!gso.refused(control, 100, make_error_code(net::error::invalid_argument)));
+  BOOST_TEST(!gso.refused(control, 300, make_error_code(net::error::message_size)));
+}
+
 BOOST_AUTO_TEST_CASE(gso_other_errors_are_the_result)
 {
   const std::string payload = text(300);

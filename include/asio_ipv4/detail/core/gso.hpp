@@ -57,15 +57,17 @@ public:
   }
 
   // After a send with a segment size failed with `ec`: true when the same
-  // bytes should go out cut in user space. EIO (the device cannot offload
-  // the checksum) turns GSO off for the socket; EINVAL (this send's segment
-  // count or size) only for this send.
+  // bytes should go out cut in user space. EIO (Linux: the device cannot
+  // offload the checksum) turns GSO off for the socket; invalid_argument
+  // (EINVAL on Linux, WSAEINVAL from Windows' USO: this send's segment count
+  // or size) only for this send.
   bool refused(const control_message& control, std::size_t payload, const boost::system::error_code& ec) noexcept
   {
+    const bool device = ec.category() == boost::system::system_category() && ec.value() == EIO;
     if (!control.segment_size || payload <= *control.segment_size
-        || ec.category() != boost::system::system_category() || (ec.value() != EIO && ec.value() != EINVAL))
+        || (!device && ec != boost::asio::error::invalid_argument))
       return false;
-    if (ec.value() == EIO)
+    if (device)
       disabled_ = true;
     return true;
   }
