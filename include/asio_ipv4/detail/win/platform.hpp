@@ -19,6 +19,8 @@
 #include <asio_ipv4/detail/win/message_io.hpp>
 #include <asio_ipv4/detail/win/multicast_requests.hpp>
 #include <asio_ipv4/detail/win/poll_waiter.hpp>
+#include <asio_ipv4/detail/win/send_offload.hpp>
+#include <asio_ipv4/detail/win/socket_identity.hpp>
 #include <asio_ipv4/detail/win/winsock.hpp>
 
 namespace asio_ipv4 {
@@ -111,21 +113,8 @@ constexpr bool has_edge_wait = false;
 template <class Executor>
 class send_wait;
 
-// Which socket a handle refers to. Windows hands the same SOCKET value to a
-// socket opened after another was closed; telling them apart is left to the
-// completion driver's port (issue 17, Windows part): until then every handle
-// compares equal and only the handle value and the cmsg_socket's epoch are
-// checked.
-struct socket_id
-{
-  friend bool operator==(const socket_id&, const socket_id&) noexcept { return true; }
-  friend bool operator!=(const socket_id&, const socket_id&) noexcept { return false; }
-};
-
-inline socket_id socket_identity(SOCKET) noexcept
-{
-  return socket_id();
-}
+// Which socket a handle names: os::socket_id and os::socket_identity, a
+// request kept pending on the socket (detail/win/socket_identity.hpp).
 
 // The socket's pending error, taken (SO_ERROR); Windows has no error queue,
 // so only the blocking driver could ask, and never does.
@@ -143,10 +132,11 @@ constexpr int receive_flags = 0;
 constexpr int send_flags = 0;
 constexpr bool has_error_queue = false;
 constexpr int error_queue_flag = 0;
-// Sends with a segment size are cut in user space (the fallback every
-// platform has); USO through a UDP_SEND_MSG_SIZE control message is left to
-// the overlapped driver, since Wine drops a send's control data.
-constexpr bool has_gso = false;
+// A segment size per send where the stack offloads UDP segmentation (USO:
+// UDP_SEND_MSG_SIZE, asked once per process, detail/win/send_offload.hpp);
+// elsewhere such sends are cut in user space (the fallback every platform
+// has).
+inline constexpr send_offload has_gso{};
 
 } // namespace os
 } // namespace detail
