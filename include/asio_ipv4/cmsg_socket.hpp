@@ -41,14 +41,16 @@ namespace asio_ipv4 {
 /// loop of @c recvmsg / @c sendmsg with the same results where a platform
 /// lacks the batch calls). Each
 /// receive decodes the datagram's control messages into a
-/// @ref control_message; each send encodes one. Options, binding, connecting
-/// and closing go through next_layer().
+/// @ref control_message; each send encodes one. Options and binding go
+/// through next_layer(); cancel(), close(), is_open() and native_handle()
+/// are also here, as on the socket.
 ///
 /// Every operation makes a non-blocking system call (MSG_DONTWAIT) and, when
-/// the socket is not ready, waits with the socket's @c async_wait / @c wait
-/// and tries again. The system call is tried before waiting, so a datagram
-/// that is already queued costs one call; the completion is then posted, never
-/// invoked inside the initiating function.
+/// the socket is not ready, waits with the socket's own Asio operations
+/// (@c async_wait, or a zero-byte @c MSG_PEEK @c async_receive) and tries
+/// again; no wait polls. The system call is tried before waiting, so a
+/// datagram that is already queued costs one call; the completion is then
+/// posted, never invoked inside the initiating function.
 ///
 /// On Windows the asynchronous operations are overlapped @c WSARecvMsg /
 /// @c WSASendMsg calls instead, completed through the completion port of the
@@ -260,12 +262,17 @@ public:
   /// Supports terminal, partial and total cancellation. A cancelled receive
   /// that has not consumed a datagram completes with
   /// @c boost::asio::error::operation_aborted and leaves it queued; one that
-  /// has already consumed it completes with it.
+  /// has already consumed it completes with it. cancel() and close() (on
+  /// this object or on next_layer()) and the destruction of this object end
+  /// it the same way, whatever its wait is doing.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c sender and @c control must stay
   /// valid until the completion handler is called; the buffer sequence
-  /// object itself is copied.
+  /// object itself is copied. The cmsg_socket itself need not stay put: it
+  /// may be moved (the operation continues on the moved-to object) or
+  /// destroyed (the operation completes with operation_aborted), as an Asio
+  /// socket; see the class's Object Lifetimes.
   template <class MutableBufferSequence,
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
@@ -415,7 +422,10 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation while the send waits
-  /// for room in the socket's buffer; nothing has been sent then.
+  /// for room in the socket's buffer; nothing has been sent then. cancel()
+  /// and close() (on this object or on next_layer()) and the destruction of
+  /// this object end it the same way, whatever its wait is doing: the wait
+  /// never polls, and a cancelled send's datagram never leaves.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c destination and @c control must
@@ -546,6 +556,8 @@ public:
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before any datagram
   /// was received; afterwards the operation completes with what it got.
+  /// cancel(), close() and the destruction of this object end it the same
+  /// way.
   ///
   /// @par Object Lifetimes
   /// The range @c messages and the memory its buffers refer to must stay
@@ -610,7 +622,8 @@ public:
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation while waiting for room
   /// before anything was sent; afterwards the operation completes with the
-  /// count that went out.
+  /// count that went out. cancel(), close() and the destruction of this
+  /// object end it the same way.
   ///
   /// @par Object Lifetimes
   /// The range @c messages and the memory its buffers refer to must stay
@@ -664,9 +677,17 @@ public:
   /// (needs ip4::receive_errors, IP_RECVERR).
   ///
   /// Makes a @c recvmsg(MSG_ERRQUEUE) system call, waiting until the socket
-  /// reports an error when the queue is empty. Linux only: elsewhere it
-  /// completes with @c boost::asio::error::operation_not_supported without a
-  /// system call.
+  /// reports an error when the queue is empty. Entries a send took out of
+  /// the kernel's queue while it waited for room beside an unread datagram
+  /// (doc/reliability.md) are handed out first, in order. Woken with the
+  /// queue empty, the operation takes the socket's pending error
+  /// (@c SO_ERROR): a socket without receive_errors, whose ICMP errors only
+  /// set that, completes with it (for example
+  /// @c boost::asio::error::connection_refused, @c bytes 0) instead of
+  /// waiting, and never spins; a socket shut down both ways completes with
+  /// @c boost::asio::error::shut_down. Linux only: elsewhere it completes
+  /// with @c boost::asio::error::operation_not_supported without a system
+  /// call.
   ///
   /// @param buffers Receives the start of the datagram that caused the error.
   /// @param destination Set to that datagram's destination.
@@ -681,7 +702,8 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before an entry was
-  /// read; the entry then stays queued.
+  /// read; the entry then stays queued. cancel(), close() and the
+  /// destruction of this object end it the same way.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c destination and @c control must

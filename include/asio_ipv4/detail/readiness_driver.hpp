@@ -80,7 +80,7 @@
     && !defined(ASIO_IPV4_NO_IO_URING_WARNING)
 # include <boost/version.hpp>
 # if BOOST_VERSION < 108200
-#  warning "asio_ipv4: Boost 1.81's io_uring backend completes a cancelled operation's slot with a stale user_data (fixed in Boost 1.82); cancellations may complete the wrong operation. See doc/reliability.md; define ASIO_IPV4_NO_IO_URING_WARNING to silence this."
+#  warning "asio_ipv4: Boost 1.81's io_uring backend sends its cancel requests with a stale user_data (fixed in Boost 1.82): a cancellation can complete the wrong operation. See asio_ipv4's doc/reliability.md; define ASIO_IPV4_NO_IO_URING_WARNING to silence this."
 # endif
 #endif
 
@@ -136,7 +136,12 @@ private:
   {
     if (!ec && self.cancelled() != boost::asio::cancellation_type::none)
       ec = boost::asio::error::operation_aborted;
-    if (!ec && !anchor_.alive())
+    // Whatever the wait said, a socket that is gone or was replaced aborted
+    // the operation. (Boost 1.81's io_uring backend re-arms a wait that was
+    // in flight when its socket was closed, on whatever descriptor has that
+    // number next: it completes later with that one's readiness, or with
+    // EBADF; doc/reliability.md.)
+    if (ec != boost::asio::error::operation_aborted && !anchor_.alive())
       ec = boost::asio::error::operation_aborted;
     if (ec)
       return finish(self, core_.stop(ec));
