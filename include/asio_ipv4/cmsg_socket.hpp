@@ -232,8 +232,9 @@ public:
 
   /// True until a device refused UDP generic segmentation offload (EIO) on
   /// this socket; sends with @c control_message::segment_size then cut the
-  /// datagrams in user space (sendmmsg) at once. Always false where the
-  /// platform has no GSO (everywhere but Linux): such sends are always cut
+  /// datagrams in user space (sendmmsg) at once. On Windows, true where the
+  /// stack offloads UDP segmentation (USO). Always false where the platform
+  /// has neither (the BSDs, Windows without USO): such sends are always cut
   /// in user space.
   bool gso_enabled() const noexcept { return state_ ? state_->gso.enabled() : detail::core::gso_state().enabled(); }
 
