@@ -44,6 +44,17 @@ using net::ip::udp;
 using core::next_action;
 using rx_message = asio_ipv4::message<udp::endpoint>;
 using tx_message = asio_ipv4::message<udp::endpoint, net::const_buffer>;
+#if defined(ASIO_IPV4_PLATFORM_WINDOWS)
+// Windows has no msghdr or iovec: the cores use the library's own
+// (detail/win/msghdr.hpp).
+using asio_ipv4::detail::iovec;
+using asio_ipv4::detail::msghdr;
+#endif
+
+// A source address: a per-datagram control field every platform sends
+// (IP_PKTINFO, IP_SENDSRCADDR, Windows' IN_PKTINFO; a TTL is refused on
+// Windows and the BSDs, a TOS with DSCP bits on Windows).
+const net::ip::address_v4 source_address = net::ip::make_address_v4("127.0.0.2");
 
 const error_code would_block = net::error::would_block;
 const error_code refused = net::error::connection_refused;
@@ -306,8 +317,7 @@ BOOST_AUTO_TEST_CASE(send_prepares_one_sendmsg_with_name_and_encoded_control)
   const std::string head = "0123", tail = "456789";
   std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(tail)};
   control_message control;
-  control.ttl = 17;
-  control.tos = 0x28;
+  control.local = source_address;
   core::gso_state gso;
   using send_type = core::send_core<std::array<net::const_buffer, 2>, udp::endpoint>;
   send_type tx(buffers, &peer, control, gso);
@@ -385,7 +395,7 @@ void check_gso_refused(int refusal)
   std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(tail)};
   control_message control;
   control.segment_size = 100;
-  control.ttl = 5;
+  control.local = source_address;
   core::gso_state gso;
   using send_type = core::send_core<std::array<net::const_buffer, 2>, udp::endpoint>;
   send_type tx(buffers, &peer, control, gso);
@@ -813,7 +823,7 @@ struct tx_batch
 BOOST_AUTO_TEST_CASE(send_batch_chunks_short_counts_and_partial_sends)
 {
   tx_batch b(5);
-  b.slots[1].control.ttl = 3;
+  b.slots[1].control.local = source_address;
   core::gso_state gso;
   core::send_batch_core<tx_message> tx(b.slots.data(), b.slots.size(), gso);
   for (const auto& m : b.slots)

@@ -10,6 +10,8 @@
 #ifndef ASIO_IPV4_TEST_WINDOWS_WINDOWS_TEST_HPP
 #define ASIO_IPV4_TEST_WINDOWS_WINDOWS_TEST_HPP
 
+#include "contract_skip.hpp"
+
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
@@ -61,6 +63,10 @@ struct skip_report
     std::cout << "Windows cmsg_socket tests: " << skips().size() << " skipped path(s)\n";
     for (const auto& [name, reason] : skips())
       std::cout << "  SKIP " << name << ": " << reason << "\n";
+    // The contract suite's own (test/contract_skip.hpp), each printed above
+    // with its reason as "asio_ipv4 contract skip".
+    if (const int contract = asio_ipv4::test::contract_skips().load())
+      std::cout << "contract suite: " << contract << " named skip(s)\n";
   }
 };
 
