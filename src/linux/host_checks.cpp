@@ -65,19 +65,18 @@ static_assert(os::icmp_filter.name == 1 && os::icmp_filter.level == SOL_RAW, "IC
 
 // --- Timestamps (issue 18).
 
-// The host layout's entry for (level, type), or nullptr.
-constexpr const cmsg_entry* find(int level, int type)
-{
-  for (const cmsg_entry& e : host.receive)
-    if (e.present() && e.level == level && e.type == type)
-      return &e;
-  return nullptr;
-}
-
+// Whether the host layout decodes (level, type) as `kind` of `size` bytes in
+// `group`. By index, not by pointer: GCC's UBSan (the sanitizer CI stage)
+// makes a comparison of a pointer into a constexpr array non-constant.
 constexpr bool decodes(int level, int type, cmsg_kind kind, std::size_t size, std::uint8_t group)
 {
-  const cmsg_entry* e = find(level, type);
-  return e && e->kind == kind && cmsg_data_size(kind) == size && e->group == group;
+  for (std::size_t i = 0; i < host.receive.size(); ++i)
+  {
+    const cmsg_entry& e = host.receive[i];
+    if (e.present() && e.level == level && e.type == type)
+      return e.kind == kind && cmsg_data_size(kind) == size && e.group == group;
+  }
+  return false;
 }
 
 // The forms with the C library's time_t (what SO_TIMESTAMP* are here), and
