@@ -14,6 +14,7 @@
 #include "io_run.hpp"
 
 #include <boost/asio/ip/udp.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <poll.h>
 #include <sys/resource.h>
@@ -33,12 +34,53 @@
 namespace asio_ipv4 {
 namespace test {
 
+/// The outcome of one asynchronous operation: how often its handler ran,
+/// with what, and when (the last time).
+struct completion
+{
+  bool done = false;
+  int calls = 0;
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  std::chrono::steady_clock::time_point at;
+
+  auto handler()
+  {
+    return [this](boost::system::error_code e, std::size_t k) {
+      done = true;
+      ++calls;
+      ec = e;
+      n = k;
+      at = std::chrono::steady_clock::now();
+    };
+  }
+};
+
 /// User + system CPU time of the whole process so far, in seconds
 /// (getrusage(RUSAGE_SELF): every thread, io_uring workers included).
 inline double process_cpu_seconds()
 {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// CPU time of the process while `ctx` runs for `duration`.
+inline double cpu_while_running(boost::asio::io_context& ctx, std::chrono::milliseconds duration)
+{
+  const double before = process_cpu_seconds();
+  run_for(ctx, duration);
+  return process_cpu_seconds() - before;
+}
+
+/// User + system CPU time of the calling thread so far, in seconds
+/// (getrusage(RUSAGE_THREAD)): the thread running an io_context, without
+/// the test's own helper threads.
+inline double thread_cpu_seconds()
+{
+  rusage usage{};
+  ::getrusage(RUSAGE_THREAD, &usage);
   auto seconds = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }

@@ -9,8 +9,14 @@
 #define ASIO_IPV4_CMSG_SOCKET_HPP
 
 #include <asio_ipv4/control_message.hpp>
-#include <asio_ipv4/detail/io_attempts.hpp>
-#include <asio_ipv4/detail/io_driver.hpp>
+#include <asio_ipv4/detail/blocking_driver.hpp>
+#include <asio_ipv4/detail/core/error_receive.hpp>
+#include <asio_ipv4/detail/core/receive.hpp>
+#include <asio_ipv4/detail/core/receive_batch.hpp>
+#include <asio_ipv4/detail/core/send.hpp>
+#include <asio_ipv4/detail/core/send_batch.hpp>
+#include <asio_ipv4/detail/readiness_driver.hpp>
+#include <asio_ipv4/detail/socket_state.hpp>
 #include <asio_ipv4/message.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -19,6 +25,8 @@
 #include <boost/system/system_error.hpp>
 
 #include <cstddef>
+#include <iterator>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -33,14 +41,16 @@ namespace asio_ipv4 {
 /// loop of @c recvmsg / @c sendmsg with the same results where a platform
 /// lacks the batch calls). Each
 /// receive decodes the datagram's control messages into a
-/// @ref control_message; each send encodes one. Options, binding, connecting
-/// and closing go through next_layer().
+/// @ref control_message; each send encodes one. Options and binding go
+/// through next_layer(); cancel(), close(), is_open() and native_handle()
+/// are also here, as on the socket.
 ///
 /// Every operation makes a non-blocking system call (MSG_DONTWAIT) and, when
-/// the socket is not ready, waits with the socket's @c async_wait / @c wait
-/// and tries again. The system call is tried before waiting, so a datagram
-/// that is already queued costs one call; the completion is then posted, never
-/// invoked inside the initiating function.
+/// the socket is not ready, waits with the socket's own Asio operations
+/// (@c async_wait, or a zero-byte @c MSG_PEEK @c async_receive) and tries
+/// again; no wait polls. The system call is tried before waiting, so a
+/// datagram that is already queued costs one call; the completion is then
+/// posted, never invoked inside the initiating function.
 ///
 /// On Windows the asynchronous operations are overlapped @c WSARecvMsg /
 /// @c WSASendMsg calls instead, completed through the completion port of the
@@ -53,6 +63,20 @@ namespace asio_ipv4 {
 /// messages that did not fit complete with
 /// @c asio_ipv4::error::control_truncated (what fit is decoded). When both
 /// happen, message_size wins. In batches these land in @c message::error.
+///
+/// @par Object Lifetimes
+/// As an Asio socket: a cmsg_socket may be moved, destroyed, closed or
+/// cancelled while operations are pending. A move leaves them pending on the
+/// moved-to object (a @c std::vector of cmsg_sockets may grow, a socket may
+/// move into a coroutine frame). Destroying the cmsg_socket, or close() (on
+/// it or on next_layer()), completes each pending operation once with
+/// @c boost::asio::error::operation_aborted; afterwards no operation touches
+/// the socket, nor acts on a socket opened later in the same object. An
+/// operation holds the socket's native handle by value and a small state the
+/// cmsg_socket shares with it (allocated once per cmsg_socket, never per
+/// operation), which it checks before every step after a wait; it never
+/// refers to the cmsg_socket object itself. A moved-from cmsg_socket is
+/// closed and may be opened and used again, as a moved-from Asio socket.
 ///
 /// @par Thread Safety
 /// @e Distinct @e objects: Safe.@n
@@ -95,7 +119,7 @@ public:
   template <class... Args,
       class = std::enable_if_t<!(sizeof...(Args) == 1
           && (std::is_same<std::decay_t<Args>, cmsg_socket>::value && ...))>>
-  explicit cmsg_socket(Args&&... args) : socket_(std::forward<Args>(args)...)
+  explicit cmsg_socket(Args&&... args) : socket_(std::forward<Args>(args)...), state_(make_state())
   {
   }
 
@@ -104,18 +128,47 @@ public:
   /// such as <tt>{udp::v4(), 5353}</tt>.
   template <class ExecutorOrContext>
   cmsg_socket(ExecutorOrContext&& ex, const endpoint_type& endpoint)
-    : socket_(std::forward<ExecutorOrContext>(ex), endpoint)
+    : socket_(std::forward<ExecutorOrContext>(ex), endpoint), state_(make_state())
   {
   }
 
   /// Adapts an existing socket (moved in).
-  explicit cmsg_socket(Socket&& socket) : socket_(std::move(socket)) {}
+  explicit cmsg_socket(Socket&& socket) : socket_(std::move(socket)), state_(make_state()) {}
 
   /// Move constructor.
-  cmsg_socket(cmsg_socket&&) = default;
+  ///
+  /// Operations pending on @c other continue on this object and complete
+  /// once, as they would have on @c other. @c other is left closed, and can
+  /// be opened and used again.
+  cmsg_socket(cmsg_socket&& other) noexcept(std::is_nothrow_move_constructible<Socket>::value)
+    : socket_(std::move(other.socket_)), state_(std::move(other.state_))
+  {
+    if (state_)
+      state_->socket = &socket_;
+  }
 
   /// Move assignment.
-  cmsg_socket& operator=(cmsg_socket&&) = default;
+  ///
+  /// Operations pending on this object complete with
+  /// @c boost::asio::error::operation_aborted (its socket is closed, as Asio's
+  /// move assignment closes it); those pending on @c other continue here.
+  cmsg_socket& operator=(cmsg_socket&& other)
+  {
+    if (this != &other)
+    {
+      release_state();
+      socket_ = std::move(other.socket_);
+      state_ = std::move(other.state_);
+      if (state_)
+        state_->socket = &socket_;
+    }
+    return *this;
+  }
+
+  /// Destroys the socket: pending operations complete with
+  /// @c boost::asio::error::operation_aborted, as the socket's own
+  /// destructor makes them.
+  ~cmsg_socket() { release_state(); }
 
   /// Returns the adapted socket.
   next_layer_type& next_layer() noexcept { return socket_; }
@@ -126,12 +179,64 @@ public:
   /// Returns the executor of the adapted socket.
   executor_type get_executor() noexcept { return socket_.get_executor(); }
 
+  /// Whether the adapted socket is open.
+  bool is_open() const { return socket_.is_open(); }
+
+  /// The adapted socket's native handle.
+  typename Socket::native_handle_type native_handle() { return socket_.native_handle(); }
+
+  /// Cancels every asynchronous operation pending on the socket.
+  ///
+  /// Each completes with @c boost::asio::error::operation_aborted, whatever
+  /// its wait is doing (next_layer().cancel() reaches those waiting in the
+  /// socket's queues; this form also stops those whose wait already
+  /// completed and that have not made their next system call yet). As for
+  /// Asio, a receive that already consumed its datagram completes with it.
+  ///
+  /// @throws boost::system::system_error Thrown on failure.
+  void cancel()
+  {
+    state()->epoch++;
+    socket_.cancel();
+  }
+
+  /// Cancels every asynchronous operation pending on the socket, as cancel().
+  ///
+  /// @param ec Set to indicate what error occurred, if any.
+  void cancel(boost::system::error_code& ec)
+  {
+    state()->epoch++;
+    socket_.cancel(ec);
+  }
+
+  /// Closes the socket: pending operations complete with
+  /// @c boost::asio::error::operation_aborted and never act on a socket
+  /// opened later in this object. Also forgets the socket's GSO state and
+  /// its stored error-queue entries.
+  ///
+  /// @throws boost::system::system_error Thrown on failure.
+  void close()
+  {
+    state()->forget_socket();
+    socket_.close();
+  }
+
+  /// Closes the socket, as close().
+  ///
+  /// @param ec Set to indicate what error occurred, if any.
+  void close(boost::system::error_code& ec)
+  {
+    state()->forget_socket();
+    socket_.close(ec);
+  }
+
   /// True until a device refused UDP generic segmentation offload (EIO) on
   /// this socket; sends with @c control_message::segment_size then cut the
-  /// datagrams in user space (sendmmsg) at once. Always false where the
-  /// platform has no GSO (everywhere but Linux): such sends are always cut
+  /// datagrams in user space (sendmmsg) at once. On Windows, true where the
+  /// stack offloads UDP segmentation (USO). Always false where the platform
+  /// has neither (the BSDs, Windows without USO): such sends are always cut
   /// in user space.
-  bool gso_enabled() const noexcept { return gso_.enabled(); }
+  bool gso_enabled() const noexcept { return state_ ? state_->gso.enabled() : detail::core::gso_state().enabled(); }
 
   /// @name Receiving one datagram
   /// @{
@@ -158,18 +263,23 @@ public:
   /// Supports terminal, partial and total cancellation. A cancelled receive
   /// that has not consumed a datagram completes with
   /// @c boost::asio::error::operation_aborted and leaves it queued; one that
-  /// has already consumed it completes with it.
+  /// has already consumed it completes with it. cancel() and close() (on
+  /// this object or on next_layer()) and the destruction of this object end
+  /// it the same way, whatever its wait is doing.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c sender and @c control must stay
   /// valid until the completion handler is called; the buffer sequence
-  /// object itself is copied.
+  /// object itself is copied. The cmsg_socket itself need not stay put: it
+  /// may be moved (the operation continues on the moved-to object) or
+  /// destroyed (the operation completes with operation_aborted), as an Asio
+  /// socket; see the class's Object Lifetimes.
   template <class MutableBufferSequence,
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
       control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, &sender, control),
+    return detail::async_run(socket_, state(), receive_type<MutableBufferSequence>(buffers, &sender, control),
         std::forward<Token>(token));
   }
 
@@ -199,7 +309,7 @@ public:
       class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers, control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, receive_type<MutableBufferSequence>(buffers, nullptr, control),
+    return detail::async_run(socket_, state(), receive_type<MutableBufferSequence>(buffers, nullptr, control),
         std::forward<Token>(token));
   }
 
@@ -218,8 +328,8 @@ public:
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
       control_message& control, boost::system::error_code& ec)
   {
-    receive_type<MutableBufferSequence> attempt(buffers, &sender, control);
-    return detail::run_blocking(socket_, attempt, ec);
+    receive_type<MutableBufferSequence> op(buffers, &sender, control);
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Receives one datagram with its control messages and its sender,
@@ -255,8 +365,8 @@ public:
   template <class MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, control_message& control, boost::system::error_code& ec)
   {
-    receive_type<MutableBufferSequence> attempt(buffers, nullptr, control);
-    return detail::run_blocking(socket_, attempt, ec);
+    receive_type<MutableBufferSequence> op(buffers, nullptr, control);
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Receives one datagram with its control messages (connected socket),
@@ -313,7 +423,10 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation while the send waits
-  /// for room in the socket's buffer; nothing has been sent then.
+  /// for room in the socket's buffer; nothing has been sent then. cancel()
+  /// and close() (on this object or on next_layer()) and the destruction of
+  /// this object end it the same way, whatever its wait is doing: the wait
+  /// never polls, and a cancelled send's datagram never leaves.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c destination and @c control must
@@ -322,8 +435,8 @@ public:
   auto async_send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, &destination, control, gso_),
-        std::forward<Token>(token));
+    return detail::async_run(socket_, state(),
+        send_type<ConstBufferSequence>(buffers, &destination, control, state()->gso), std::forward<Token>(token));
   }
 
   /// Starts an asynchronous send of one datagram with per-datagram control
@@ -346,7 +459,7 @@ public:
   template <class ConstBufferSequence, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, const control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_type<ConstBufferSequence>(buffers, nullptr, control, gso_),
+    return detail::async_run(socket_, state(), send_type<ConstBufferSequence>(buffers, nullptr, control, state()->gso),
         std::forward<Token>(token));
   }
 
@@ -363,8 +476,8 @@ public:
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
       const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, &destination, control, gso_);
-    return detail::run_blocking(socket_, attempt, ec);
+    send_type<ConstBufferSequence> op(buffers, &destination, control, state()->gso);
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Sends one datagram with per-datagram control messages, blocking while
@@ -398,8 +511,8 @@ public:
   template <class ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, const control_message& control, boost::system::error_code& ec)
   {
-    send_type<ConstBufferSequence> attempt(buffers, nullptr, control, gso_);
-    return detail::run_blocking(socket_, attempt, ec);
+    send_type<ConstBufferSequence> op(buffers, nullptr, control, state()->gso);
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Sends one datagram with per-datagram control messages on a connected
@@ -444,6 +557,8 @@ public:
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before any datagram
   /// was received; afterwards the operation completes with what it got.
+  /// cancel(), close() and the destruction of this object end it the same
+  /// way.
   ///
   /// @par Object Lifetimes
   /// The range @c messages and the memory its buffers refer to must stay
@@ -452,7 +567,8 @@ public:
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_batch(Messages& messages, Token&& token = Token())
   {
-    return detail::async_run(socket_, receive_batch_type<Messages>(messages), std::forward<Token>(token));
+    return detail::async_run(socket_, state(), receive_batch_type<Messages>(std::data(messages), std::size(messages)),
+        std::forward<Token>(token));
   }
 
   /// Receives a batch of datagrams, blocking until at least one arrived.
@@ -465,8 +581,8 @@ public:
   template <class Messages>
   std::size_t receive_batch(Messages& messages, boost::system::error_code& ec)
   {
-    receive_batch_type<Messages> attempt(messages);
-    return detail::run_blocking(socket_, attempt, ec);
+    receive_batch_type<Messages> op(std::data(messages), std::size(messages));
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Receives a batch of datagrams, blocking until at least one arrived.
@@ -507,7 +623,8 @@ public:
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation while waiting for room
   /// before anything was sent; afterwards the operation completes with the
-  /// count that went out.
+  /// count that went out. cancel(), close() and the destruction of this
+  /// object end it the same way.
   ///
   /// @par Object Lifetimes
   /// The range @c messages and the memory its buffers refer to must stay
@@ -516,7 +633,8 @@ public:
   template <class Messages, class Token = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_batch(Messages& messages, Token&& token = Token())
   {
-    return detail::async_run(socket_, send_batch_type<Messages>(messages, gso_), std::forward<Token>(token));
+    return detail::async_run(socket_, state(),
+        send_batch_type<Messages>(std::data(messages), std::size(messages), state()->gso), std::forward<Token>(token));
   }
 
   /// Sends a batch of datagrams, blocking until at least one message went
@@ -530,8 +648,8 @@ public:
   template <class Messages>
   std::size_t send_batch(Messages& messages, boost::system::error_code& ec)
   {
-    send_batch_type<Messages> attempt(messages, gso_);
-    return detail::run_blocking(socket_, attempt, ec);
+    send_batch_type<Messages> op(std::data(messages), std::size(messages), state()->gso);
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Sends a batch of datagrams, blocking until at least one message went
@@ -560,9 +678,17 @@ public:
   /// (needs ip4::receive_errors, IP_RECVERR).
   ///
   /// Makes a @c recvmsg(MSG_ERRQUEUE) system call, waiting until the socket
-  /// reports an error when the queue is empty. Linux only: elsewhere it
-  /// completes with @c boost::asio::error::operation_not_supported without a
-  /// system call.
+  /// reports an error when the queue is empty. Entries a send took out of
+  /// the kernel's queue while it waited for room beside an unread datagram
+  /// (doc/reliability.md) are handed out first, in order. Woken with the
+  /// queue empty, the operation takes the socket's pending error
+  /// (@c SO_ERROR): a socket without receive_errors, whose ICMP errors only
+  /// set that, completes with it (for example
+  /// @c boost::asio::error::connection_refused, @c bytes 0) instead of
+  /// waiting, and never spins; a socket shut down both ways completes with
+  /// @c boost::asio::error::shut_down. Linux only: elsewhere it completes
+  /// with @c boost::asio::error::operation_not_supported without a system
+  /// call.
   ///
   /// @param buffers Receives the start of the datagram that caused the error.
   /// @param destination Set to that datagram's destination.
@@ -577,7 +703,8 @@ public:
   ///
   /// @par Per-Operation Cancellation
   /// Supports terminal, partial and total cancellation before an entry was
-  /// read; the entry then stays queued.
+  /// read; the entry then stays queued. cancel(), close() and the
+  /// destruction of this object end it the same way.
   ///
   /// @par Object Lifetimes
   /// The memory the buffers refer to, @c destination and @c control must
@@ -586,8 +713,8 @@ public:
   auto async_receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, Token&& token = Token())
   {
-    return detail::async_run(socket_, error_type<MutableBufferSequence>(buffers, &destination, control),
-        std::forward<Token>(token));
+    return detail::async_run(socket_, state(),
+        error_type<MutableBufferSequence>(buffers, &destination, control, error_store()), std::forward<Token>(token));
   }
 
   /// Reads one entry of the socket's error queue, blocking until one is
@@ -603,8 +730,8 @@ public:
   std::size_t receive_error(const MutableBufferSequence& buffers, endpoint_type& destination,
       control_message& control, boost::system::error_code& ec)
   {
-    error_type<MutableBufferSequence> attempt(buffers, &destination, control);
-    return detail::run_blocking(socket_, attempt, ec);
+    error_type<MutableBufferSequence> op(buffers, &destination, control, error_store());
+    return result_of(detail::run_blocking(socket_, op), ec);
   }
 
   /// Reads one entry of the socket's error queue, blocking until one is
@@ -632,32 +759,47 @@ public:
 
 private:
   template <class Buffers>
-  using receive_type = detail::receive_attempt<Buffers, endpoint_type, boost::asio::socket_base::wait_read>;
+  using receive_type = detail::core::receive_core<Buffers, endpoint_type>;
   template <class Buffers>
-  using error_type = detail::receive_attempt<Buffers, endpoint_type, boost::asio::socket_base::wait_error>;
+  using error_type = detail::core::error_receive_core<Buffers, endpoint_type>;
   template <class Buffers>
-  using send_type = detail::send_attempt<Buffers, endpoint_type>;
+  using send_type = detail::core::send_core<Buffers, endpoint_type>;
 
   template <class Messages>
   using message_type = std::remove_pointer_t<decltype(std::data(std::declval<Messages&>()))>;
-
   template <class Messages>
-  struct receive_batch_type : detail::receive_batch_attempt<message_type<Messages>>
-  {
-    explicit receive_batch_type(Messages& m) noexcept
-      : detail::receive_batch_attempt<message_type<Messages>>(std::data(m), std::size(m))
-    {
-    }
-  };
-
+  using receive_batch_type = detail::core::receive_batch_core<message_type<Messages>>;
   template <class Messages>
-  struct send_batch_type : detail::send_batch_attempt<message_type<Messages>>
+  using send_batch_type = detail::core::send_batch_core<message_type<Messages>>;
+
+  using state_type = detail::socket_state<Socket>;
+
+  std::shared_ptr<state_type> make_state() { return std::make_shared<state_type>(&socket_); }
+
+  // The state shared with the operations; a moved-from cmsg_socket gets a
+  // fresh one when it is used again.
+  const std::shared_ptr<state_type>& state()
   {
-    send_batch_type(Messages& m, detail::gso_state& gso) noexcept
-      : detail::send_batch_attempt<message_type<Messages>>(std::data(m), std::size(m), gso)
-    {
-    }
-  };
+    if (!state_)
+      state_ = make_state();
+    return state_;
+  }
+
+  // Operations still pending on the state's socket stop at their next step.
+  void release_state() noexcept
+  {
+    if (state_)
+      state_->socket = nullptr;
+  }
+
+  // The socket's error store, for an error-queue receive.
+  detail::core::error_store* error_store() { return state()->errors_of(socket_.native_handle()); }
+
+  static std::size_t result_of(const detail::core::outcome& o, boost::system::error_code& ec) noexcept
+  {
+    ec = o.ec;
+    return o.n;
+  }
 
   static void throw_on_error(const boost::system::error_code& ec, const char* what)
   {
@@ -666,7 +808,7 @@ private:
   }
 
   Socket socket_;
-  detail::gso_state gso_;
+  std::shared_ptr<state_type> state_;
 };
 
 } // namespace asio_ipv4

@@ -8,12 +8,14 @@
 // against the system's own headers at compile time (the macOS build with zig
 // runs these; see doc/portability.md).
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__QNX__) || defined(__QNXNTO__)
+#include <asio_ipv4/detail/platform.hpp>
+
+// The BSDs that have a layout table of their own.
+#if defined(ASIO_IPV4_PLATFORM_BSD) && (defined(__APPLE__) || defined(__FreeBSD__) || defined(__QNX__) || defined(__QNXNTO__))
 
 #include "../cmsg_host_checks.hpp"
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
-#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/device_options.hpp>
 
 #include <net/if.h>

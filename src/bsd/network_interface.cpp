@@ -9,8 +9,9 @@
 // the index. Flags are translated to the Linux numbering the public
 // constants use (IFF_MULTICAST is 0x8000 here, 0x1000 there).
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) \
-    || defined(__DragonFly__) || defined(__QNX__) || defined(__QNXNTO__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_BSD)
 
 #include <asio_ipv4/ip4/network_interface.hpp>
 

@@ -8,8 +8,9 @@
 // setsourcefilter(3) and getsourcefilter(3) (the MCAST_MSFILTER socket
 // option is Linux's).
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) \
-    || defined(__DragonFly__) || defined(__QNX__) || defined(__QNXNTO__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_BSD)
 
 #include <asio_ipv4/ip4/source_filter.hpp>
 

@@ -8,12 +8,13 @@
 // headers at compile time: the control-message layout against the CMSG_*
 // macros and option numbers, asio_ipv4::sock_filter against the kernel's.
 
-#if defined(__linux__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
 
 #include "../cmsg_host_checks.hpp"
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
-#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/control_message.hpp>
 #include <asio_ipv4/socket_options.hpp>
@@ -178,4 +179,4 @@ static_assert(!os::bind_to_device_by_index, "SO_BINDTODEVICE takes a name");
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // __linux__
+#endif // ASIO_IPV4_PLATFORM_LINUX

@@ -9,7 +9,9 @@
 // The byte-level reading is in the pure functions of detail/netlink.hpp.
 // The finders over the list are in src/network_interface.cpp.
 
-#if defined(__linux__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
 
 #include <asio_ipv4/detail/netlink.hpp>
 #include <asio_ipv4/ip4/network_interface.hpp>
@@ -458,4 +460,4 @@ std::vector<network_interface> interfaces(boost::system::error_code& ec)
 } // namespace ip4
 } // namespace asio_ipv4
 
-#endif // __linux__
+#endif // ASIO_IPV4_PLATFORM_LINUX

@@ -5,7 +5,9 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#if defined(__linux__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
 
 #include <asio_ipv4/ip4/source_filter.hpp>
 
@@ -136,4 +138,4 @@ source_filter msfilter_option::result() const
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // __linux__
+#endif // ASIO_IPV4_PLATFORM_LINUX

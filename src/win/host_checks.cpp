@@ -9,7 +9,9 @@
 // <mswsock.h>) at compile time. Numbers mingw-w64 lacks are checked against
 // nothing here; detail/cmsg_layout.hpp names the SDK header they come from.
 
-#if defined(_WIN32)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_WINDOWS)
 
 // <mstcpip.h> declares the timestamping names for Windows 10 20H1
 // (NTDDI_WIN10_FE) and later only; this file declares nothing and checks
@@ -19,7 +21,6 @@
 #endif
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
-#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 
 #include <mstcpip.h>
@@ -100,4 +101,4 @@ static_assert(!os::so_reuseport.supported() && !os::so_bindtodevice.supported() 
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // _WIN32
+#endif // ASIO_IPV4_PLATFORM_WINDOWS

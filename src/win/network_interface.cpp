@@ -12,7 +12,9 @@
 // The state is translated to the Linux IFF_* numbering the public flag
 // constants use.
 
-#if defined(_WIN32)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_WINDOWS)
 
 #include <asio_ipv4/ip4/network_interface.hpp>
 
@@ -106,4 +108,4 @@ std::vector<network_interface> interfaces(boost::system::error_code& ec)
 } // namespace ip4
 } // namespace asio_ipv4
 
-#endif // _WIN32
+#endif // ASIO_IPV4_PLATFORM_WINDOWS

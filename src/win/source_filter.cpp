@@ -11,7 +11,9 @@
 // the functions nor the ioctl numbers, so the numbers are written out from
 // the Windows SDK's <ws2ipdef.h>).
 
-#if defined(_WIN32)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_WINDOWS)
 
 #include <asio_ipv4/ip4/source_filter.hpp>
 
@@ -125,4 +127,4 @@ ip4::source_filter get_source_filter_call(int fd, unsigned interface_index,
 } // namespace detail
 } // namespace asio_ipv4
 
-#endif // _WIN32
+#endif // ASIO_IPV4_PLATFORM_WINDOWS

@@ -9,8 +9,8 @@
 //
 // Wine is not Windows: what the system does is checked at run time, and each
 // path it does not support (or gets wrong) is reported as a named skip with
-// its reason, counted at the end of the program (see skip() below); a skip
-// is never a pass.
+// its reason, counted at the end of the program (windows/windows_test.hpp);
+// a skip is never a pass.
 
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/error.hpp>
@@ -53,60 +53,17 @@
 // Counts every global operator new of the program (Asio's recycling cache
 // takes its memory elsewhere: this counts what the operations add).
 #include "counting_new.hpp"
+#include "windows/windows_test.hpp"
 
 namespace {
+
+using namespace wintest;
 
 namespace net = boost::asio;
 using udp = net::ip::udp;
 using cmsg_udp = asio_ipv4::cmsg_socket<udp::socket>;
 using boost::system::error_code;
 using namespace std::chrono_literals;
-
-// --- Named, counted skips.
-
-std::map<std::string, std::string>& skips()
-{
-  static std::map<std::string, std::string> s;
-  return s;
-}
-
-// Records that a path could not be checked here, and why.
-void skip(const std::string& name, const std::string& reason)
-{
-  skips()[name] = reason;
-  BOOST_TEST_MESSAGE("SKIP " << name << ": " << reason);
-}
-
-struct skip_report
-{
-  ~skip_report()
-  {
-    std::cout << "cmsg_socket_test (Windows): " << skips().size() << " skipped path(s)\n";
-    for (const auto& [name, reason] : skips())
-      std::cout << "  SKIP " << name << ": " << reason << "\n";
-  }
-};
-
-// "wine-8.0" under Wine (ntdll's wine_get_version), empty on Windows.
-std::string wine_version()
-{
-  using fn = const char*(__cdecl*)();
-  HMODULE ntdll = ::GetModuleHandleA("ntdll.dll");
-  auto f = ntdll ? reinterpret_cast<fn>(reinterpret_cast<void*>(::GetProcAddress(ntdll, "wine_get_version"))) : nullptr;
-  return f ? std::string("wine-") + f() : std::string();
-}
-
-std::string system_name()
-{
-  const std::string w = wine_version();
-  return w.empty() ? std::string("Windows") : w;
-}
-
-// Winsock error codes by number (Wine's ec.message() says "Unknown error").
-std::string describe(const error_code& ec)
-{
-  return ec.category().name() + std::string(":") + std::to_string(ec.value()) + " (" + ec.message() + ")";
-}
 
 // The loopback interface's index: the IfIndex of IP Helper's software
 // loopback adapter (GetAdaptersAddresses, loaded at run time: the test links
@@ -126,100 +83,6 @@ unsigned loopback_index()
       return a->IfIndex;
   return 0;
 }
-
-SOCKET handle_of(udp::socket& s) { return static_cast<SOCKET>(s.native_handle()); }
-
-// A receiver on 127.0.0.1 with packet info, TTL and TOS reporting on, and a
-// plain peer socket (TTL 17, TOS 0x28 on what it sends).
-struct loopback_pair
-{
-  net::io_context ctx;
-  cmsg_udp rx{ctx, udp::endpoint(net::ip::address_v4::loopback(), 0)};
-  udp::socket peer{ctx, udp::endpoint(net::ip::address_v4::loopback(), 0)};
-  static constexpr int peer_ttl = 17;
-  static constexpr int peer_tos = 0x28;
-
-  loopback_pair()
-  {
-    rx.next_layer().set_option(asio_ipv4::ip4::receive_packet_info(true));
-    rx.next_layer().set_option(asio_ipv4::ip4::receive_ttl(true));
-    rx.next_layer().set_option(asio_ipv4::ip4::receive_tos(true));
-    peer.set_option(net::ip::unicast::hops(peer_ttl));
-    DWORD tos = peer_tos;
-    ::setsockopt(handle_of(peer), IPPROTO_IP, IP_TOS, reinterpret_cast<const char*>(&tos), sizeof tos);
-  }
-
-  udp::endpoint rx_endpoint() { return rx.next_layer().local_endpoint(); }
-
-  void send(const std::string& payload) { peer.send_to(net::buffer(payload), rx_endpoint()); }
-
-  void send_number(std::uint32_t n) { peer.send_to(net::buffer(&n, sizeof n), rx_endpoint()); }
-
-  // Runs the context until `done` or the timeout; true when done.
-  template <class Pred>
-  bool run_until(Pred done, std::chrono::milliseconds timeout = 5000ms)
-  {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    ctx.restart();
-    while (!done() && std::chrono::steady_clock::now() < end)
-      ctx.run_one_for(10ms);
-    return done();
-  }
-
-  // The next datagram on the receiver within `timeout`, through a plain
-  // overlapped receive of the socket (Asio's, not the library's); empty
-  // optional when none came.
-  std::optional<std::string> plain_receive(udp::socket& s, std::chrono::milliseconds timeout = 300ms)
-  {
-    std::array<char, 2048> buf;
-    udp::endpoint from;
-    bool done = false;
-    error_code result;
-    std::size_t n = 0;
-    s.async_receive_from(net::buffer(buf), from, [&](error_code ec, std::size_t size) {
-      result = ec;
-      n = size;
-      done = true;
-    });
-    if (!run_until([&] { return done; }, timeout))
-    {
-      s.cancel();
-      run_until([&] { return done; });
-    }
-    if (result)
-      return std::nullopt;
-    return std::string(buf.data(), n);
-  }
-};
-
-// An allocator that counts the allocations made through it.
-template <class T>
-struct counting_allocator
-{
-  using value_type = T;
-  std::size_t* count;
-  explicit counting_allocator(std::size_t* c) noexcept : count(c) {}
-  template <class U>
-  counting_allocator(const counting_allocator<U>& o) noexcept : count(o.count)
-  {
-  }
-  T* allocate(std::size_t n)
-  {
-    ++*count;
-    return static_cast<T*>(std::malloc(n * sizeof(T)));
-  }
-  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
-  template <class U>
-  bool operator==(const counting_allocator<U>& o) const noexcept
-  {
-    return count == o.count;
-  }
-  template <class U>
-  bool operator!=(const counting_allocator<U>& o) const noexcept
-  {
-    return count != o.count;
-  }
-};
 
 } // namespace
 
@@ -509,13 +372,15 @@ BOOST_AUTO_TEST_CASE(data_truncation_reports_message_size)
 
 // What the system reports for a receive whose control messages do not fit,
 // taken from a raw overlapped WSARecvMsg with a small control buffer, and
-// what the driver's decoder (detail::win::finish_receive) makes of it.
+// what the driver makes of it: its translation of a finished call
+// (detail::win::finish_message, MSG_TRUNC from ERROR_MORE_DATA) and the
+// cores' one end of a receive (detail::core::finish_receive).
 BOOST_AUTO_TEST_CASE(control_truncation_as_the_system_reports_it)
 {
   namespace win = asio_ipv4::detail::win;
   struct raw_result
   {
-    WSAMSG msg;
+    win::wsa_message<1> w;
     error_code completion;
     std::size_t bytes;
   };
@@ -523,23 +388,23 @@ BOOST_AUTO_TEST_CASE(control_truncation_as_the_system_reports_it)
   SOCKET s = handle_of(p.rx.next_layer());
   LPFN_WSARECVMSG recv_msg = asio_ipv4::detail::os::wsa_recv_msg(s);
   BOOST_TEST_REQUIRE(recv_msg != nullptr);
+  sockaddr_in from{};
   auto raw_receive = [&](char* data, ULONG size, char* control, ULONG control_size, const std::string& payload) {
     p.send(payload);
     std::this_thread::sleep_for(50ms);
     HANDLE event = ::CreateEventA(nullptr, TRUE, FALSE, nullptr);
     OVERLAPPED ov{};
     ov.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event) | 1); // no completion packet
-    WSABUF b{size, data};
-    sockaddr_in from{};
     raw_result r{};
-    r.msg.name = reinterpret_cast<LPSOCKADDR>(&from);
-    r.msg.namelen = sizeof from;
-    r.msg.lpBuffers = &b;
-    r.msg.dwBufferCount = 1;
-    r.msg.Control.buf = control;
-    r.msg.Control.len = control_size;
+    r.w.buffers[0] = WSABUF{size, data};
+    r.w.msg.name = reinterpret_cast<LPSOCKADDR>(&from);
+    r.w.msg.namelen = sizeof from;
+    r.w.msg.lpBuffers = r.w.buffers;
+    r.w.msg.dwBufferCount = 1;
+    r.w.msg.Control.buf = control;
+    r.w.msg.Control.len = control_size;
     DWORD n = 0;
-    if (recv_msg(s, &r.msg, &n, &ov, nullptr) != 0 && ::WSAGetLastError() != WSA_IO_PENDING
+    if (recv_msg(s, &r.w.msg, &n, &ov, nullptr) != 0 && ::WSAGetLastError() != WSA_IO_PENDING
         && ::WSAGetLastError() != WSAEMSGSIZE)
       BOOST_FAIL("WSARecvMsg: " << ::WSAGetLastError());
     DWORD flags = 0;
@@ -555,25 +420,33 @@ BOOST_AUTO_TEST_CASE(control_truncation_as_the_system_reports_it)
     ::CloseHandle(event);
     return r;
   };
+  // The driver's reading of it: the finished call written back into the
+  // msghdr the core built, then the core's end of a receive.
+  auto decode = [](raw_result& r, char* control, asio_ipv4::control_message& cm) {
+    asio_ipv4::detail::msghdr m{};
+    m.msg_control = control;
+    win::finish_message(r.w, r.completion, r.bytes, m);
+    return asio_ipv4::detail::core::finish_receive(m, cm);
+  };
   alignas(8) char control[16]; // room for no message (each takes 24 bytes)
   std::array<char, 64> data{};
   raw_result r = raw_receive(data.data(), static_cast<ULONG>(data.size()), control, sizeof control, "ctrunc");
   BOOST_TEST_MESSAGE(system_name() << ": control buffer too small: completion " << describe(r.completion)
-                                   << ", bytes " << r.bytes << ", flags 0x" << std::hex << r.msg.dwFlags);
-  BOOST_TEST((r.msg.dwFlags & MSG_CTRUNC) != 0u, "MSG_CTRUNC not reported; flags " << r.msg.dwFlags);
+                                   << ", bytes " << r.bytes << ", flags 0x" << std::hex << r.w.msg.dwFlags);
+  BOOST_TEST((r.w.msg.dwFlags & MSG_CTRUNC) != 0u, "MSG_CTRUNC not reported; flags " << r.w.msg.dwFlags);
   BOOST_TEST(r.bytes == 6u);
   asio_ipv4::control_message cm;
-  error_code decoded = win::finish_receive(r.msg, r.completion, r.bytes, data.size(), sizeof control, cm);
+  error_code decoded = decode(r, control, cm);
   BOOST_TEST(decoded == make_error_code(asio_ipv4::error::control_truncated), describe(decoded));
 
   // Both cut: data wins.
   std::array<char, 3> tiny{};
   r = raw_receive(tiny.data(), static_cast<ULONG>(tiny.size()), control, sizeof control, "bothcut");
   BOOST_TEST_MESSAGE(system_name() << ": both too small: completion " << describe(r.completion) << ", bytes "
-                                   << r.bytes << ", flags 0x" << std::hex << r.msg.dwFlags);
-  decoded = win::finish_receive(r.msg, r.completion, r.bytes, tiny.size(), sizeof control, cm);
+                                   << r.bytes << ", flags 0x" << std::hex << r.w.msg.dwFlags);
+  decoded = decode(r, control, cm);
   BOOST_TEST(decoded == net::error::message_size, describe(decoded));
-  if ((r.msg.dwFlags & MSG_TRUNC) == 0)
+  if ((r.w.msg.dwFlags & MSG_TRUNC) == 0)
     skip("msg_trunc_flag", system_name() + " leaves MSG_TRUNC out of a cut datagram's WSAMSG flags "
         "(the driver relies on ERROR_MORE_DATA and the buffer size instead)");
 }
@@ -862,7 +735,7 @@ BOOST_AUTO_TEST_CASE(send_with_segment_size_is_cut_into_datagrams)
 BOOST_AUTO_TEST_CASE(allocations_per_datagram)
 {
   loopback_pair p;
-  std::size_t allocator_calls = 0;
+  counting_pool allocations;
   std::uint32_t got = 0;
   udp::endpoint sender;
   asio_ipv4::control_message cm;
@@ -881,10 +754,12 @@ BOOST_AUTO_TEST_CASE(allocations_per_datagram)
     else
       net::post(p.ctx, [&, n = received] { p.send_number(n); }); // arrives while it waits
     p.rx.async_receive_from(
-        net::buffer(&got, sizeof got), sender, cm, net::bind_allocator(counting_allocator<char>(&allocator_calls), handler));
+        net::buffer(&got, sizeof got), sender, cm,
+        net::bind_allocator(pool_allocator<char, counting_pool>(&allocations), handler));
   };
   next();
   BOOST_TEST_REQUIRE(p.run_until([&] { return received == total; }, 20000ms));
+  const std::size_t allocator_calls = allocations.count;
   const double per = double(allocator_calls) / total;
   std::cout << "allocations through the handler's allocator per received datagram: " << per << "\n";
   BOOST_TEST_MESSAGE("allocations through the handler's allocator per datagram: " << per);

@@ -12,12 +12,13 @@ namespace asio_ipv4 {
 namespace detail {
 
 // How a platform completes asynchronous socket I/O; each platform file names
-// its model as os::io_model, and detail::async_run (detail/io_driver.hpp)
-// starts every cmsg_socket operation through async_initiation<os::io_model,
-// Socket>::type. Shared code never asks which platform it is on.
+// its model as os::io_model, and detail::async_run
+// (detail/readiness_driver.hpp) starts every cmsg_socket operation through
+// async_initiation<os::io_model, Socket>::type. Both drivers run the same
+// cores (detail/core/).
 
 // POSIX: a non-blocking system call, a readiness wait when the socket is not
-// ready, and the call again (the driver of detail/io_driver.hpp).
+// ready, and the call again (detail/readiness_driver.hpp).
 struct readiness_model
 {
 };
@@ -29,7 +30,8 @@ struct completion_model
 };
 
 // The initiation object of Model's driver, as a member `type` constructible
-// from a Socket&; each driver specializes it for its model.
+// from (Socket&, const std::shared_ptr<socket_state<Socket>>&) (detail/
+// socket_state.hpp); each driver specializes it for its model.
 template <class Model, class Socket>
 struct async_initiation;
 

@@ -19,6 +19,7 @@
 #include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
 #include <asio_ipv4/detail/posix/poll_waiter.hpp>
+#include <asio_ipv4/detail/posix/socket_calls.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -191,7 +192,9 @@ constexpr bool raw_receive_host_order = true;
 constexpr bool raw_receive_length_excludes_header = true;
 #endif
 
-// --- I/O.
+// --- I/O: what the drivers call for the cores (detail/perform_call.hpp);
+// receive_message / send_message (posix/message_loop.hpp), socket_identity
+// and take_pending_error (posix/socket_calls.hpp).
 #if defined(__FreeBSD__) && __FreeBSD_version >= 1100000
 using multi_message = ::mmsghdr;
 
@@ -228,18 +231,18 @@ constexpr bool has_error_queue = false;
 constexpr int error_queue_flag = 0;
 constexpr bool has_gso = false;
 using readiness_waiter = poll_waiter;
-// No asynchronous wait for a socket's next write edge: a send woken without
-// room waits for writability again (Asio's kqueue or select reactor, level
-// state). It does not spin here as it would on Linux: there is no error
-// queue whose unread entry keeps the socket's error condition raised, and a
-// pending error is cleared by the send that reports it. kqueue's EV_CLEAR
-// would be this platform's edge wait if one is ever needed
-// (doc/reliability.md). Declared only: io_driver.hpp names it where
-// has_edge_wait is true.
+// No wait for a socket's next write edge: a send woken without room waits
+// for writability again (Asio's kqueue or select reactor, level state). It
+// does not spin here as it would on Linux: there is no error queue whose
+// unread entry keeps the socket's error condition raised, and a pending
+// error is cleared by the send that reports it. kqueue's EV_CLEAR would be
+// this platform's edge wait if one is ever needed (doc/reliability.md).
+// Declared only: the readiness driver names it where has_edge_wait is true.
 constexpr bool has_edge_wait = false;
 template <class Executor>
-class async_edge_waiter;
-// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+class send_wait;
+// Asynchronous operations: readiness, then the call again
+// (detail/readiness_driver.hpp).
 using io_model = readiness_model;
 
 } // namespace os

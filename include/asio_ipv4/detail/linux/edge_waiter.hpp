@@ -9,7 +9,6 @@
 #define ASIO_IPV4_DETAIL_LINUX_EDGE_WAITER_HPP
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -24,10 +23,11 @@ namespace asio_ipv4 {
 namespace detail {
 namespace os {
 
-// The wait after a spurious wakeup (see io_driver.hpp): an edge-triggered
-// epoll instance of its own, holding one socket, reports the socket's state
-// once (at registration) and afterwards only new events. The blocking driver
-// waits on it; async_edge_waiter hands it to the io_context.
+// The wait after a spurious wakeup (detail/blocking_driver.hpp): an
+// edge-triggered epoll instance of its own, holding one socket, reports the
+// socket's state once (at registration) and afterwards only new events. The
+// blocking driver waits on it; the asynchronous send hands it to the
+// io_context (send_wait.hpp).
 class edge_waiter
 {
 public:
@@ -108,44 +108,6 @@ private:
   }
 
   int epoll_fd_ = -1;
-};
-
-// The asynchronous driver's wait for a socket's next edge (os::has_edge_wait):
-// an edge_waiter as an Asio descriptor, so the io_context's own reactor
-// (epoll or io_uring) waits on it. The epoll instance becomes readable when
-// it holds an event: the socket's state at registration, later only changes.
-template <class Executor>
-class async_edge_waiter
-{
-public:
-  explicit async_edge_waiter(const Executor& ex) : edges_(ex) {}
-
-  // Registers `fd` for `type` edges.
-  void open(int fd, boost::asio::socket_base::wait_type type, boost::system::error_code& ec)
-  {
-    edge_waiter epoll;
-    epoll.open(fd, type, ec);
-    if (ec)
-      return;
-    const int epoll_fd = epoll.release();
-    edges_.assign(epoll_fd, ec);
-    if (ec)
-      ::close(epoll_fd);
-  }
-
-  // Forgets the events reported so far (before an attempt: an edge that
-  // comes after it is a new event, none is lost).
-  void drain() noexcept { edge_waiter::drain(edges_.native_handle()); }
-
-  // Waits until an event is reported. Completion: void(error_code).
-  template <class Token>
-  auto async_wait(Token&& token)
-  {
-    return edges_.async_wait(boost::asio::posix::descriptor_base::wait_read, std::forward<Token>(token));
-  }
-
-private:
-  boost::asio::posix::basic_stream_descriptor<Executor> edges_;
 };
 
 } // namespace os

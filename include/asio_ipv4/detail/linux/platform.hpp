@@ -17,6 +17,7 @@
 #include <asio_ipv4/detail/option_name.hpp>
 #include <asio_ipv4/detail/posix/message_loop.hpp>
 #include <asio_ipv4/detail/posix/multicast_requests.hpp>
+#include <asio_ipv4/detail/posix/socket_calls.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -103,7 +104,9 @@ constexpr bool raw_send_host_order = false;
 constexpr bool raw_receive_host_order = false;
 constexpr bool raw_receive_length_excludes_header = false;
 
-// --- I/O.
+// --- I/O: what the drivers call for the cores (detail/perform_call.hpp);
+// receive_message / send_message (posix/message_loop.hpp), socket_identity
+// and take_pending_error (posix/socket_calls.hpp).
 using multi_message = ::mmsghdr;
 
 inline int receive_messages(int fd, multi_message* m, unsigned n, int flags) noexcept
@@ -121,11 +124,17 @@ constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 constexpr bool has_error_queue = true;
 constexpr int error_queue_flag = MSG_ERRQUEUE;
 constexpr bool has_gso = true;
+// The blocking driver's wait after a spurious wakeup (an unread error-queue
+// entry keeps POLLERR raised): the socket's next edge, not its state.
 using readiness_waiter = edge_waiter;
-// An asynchronous send woken without room waits for the socket's next
-// write edge (io_driver.hpp): an edge-triggered epoll instance of its own.
+// The asynchronous send's wait after a spurious wakeup: its next write edge
+// beside a guard, and the error store for the state nothing can wait on
+// (detail/linux/send_wait.hpp, reached through detail/platform_driver.hpp).
 constexpr bool has_edge_wait = true;
-// Asynchronous operations: readiness, then the call again (detail/io_driver.hpp).
+template <class Executor>
+class send_wait;
+// Asynchronous operations: readiness, then the call again
+// (detail/readiness_driver.hpp).
 using io_model = readiness_model;
 
 } // namespace os

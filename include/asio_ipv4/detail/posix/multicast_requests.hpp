@@ -45,7 +45,7 @@ struct multicast_request
     group_req group;
 #endif
     ip_mreq mreq;
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__APPLE__)
+#if defined(ASIO_IPV4_PLATFORM_LINUX) || defined(__FreeBSD__) || defined(__APPLE__)
     ip_mreqn mreqn;
 #endif
     in_addr address;
@@ -84,7 +84,7 @@ inline void any_source_by_address(multicast_request& r, membership m, const boos
     const boost::asio::ip::address_v4& interface_address) noexcept
 {
   r.name = m == membership::join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
-#if defined(__linux__)
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
   // Linux: a struct ip_mreqn (ip(7)); its index 0 lets the address decide.
   r.size = sizeof(r.mreqn);
   r.mreqn.imr_multiaddr = to_in_addr(group);
@@ -130,7 +130,7 @@ inline void source_specific(multicast_request& r, source_membership m, const boo
 // 0 (an in_addr of 0.0.0.0: routing decides) can be expressed.
 inline void multicast_interface_by_index(multicast_request& r, unsigned index) noexcept
 {
-#if defined(__linux__) || defined(__FreeBSD__)
+#if defined(ASIO_IPV4_PLATFORM_LINUX) || defined(__FreeBSD__)
   if (index > static_cast<unsigned>(INT_MAX)) // imr_ifindex is an int
     return;
   r.name = IP_MULTICAST_IF;
@@ -152,7 +152,7 @@ inline void multicast_interface_by_index(multicast_request& r, unsigned index) n
 inline void multicast_interface_by_address(multicast_request& r, const boost::asio::ip::address_v4& a) noexcept
 {
   r.name = IP_MULTICAST_IF;
-#if defined(__linux__) || defined(__FreeBSD__)
+#if defined(ASIO_IPV4_PLATFORM_LINUX) || defined(__FreeBSD__)
   r.size = sizeof(r.mreqn);
   r.mreqn.imr_address = to_in_addr(a);
 #else

@@ -8,10 +8,13 @@
 #ifndef ASIO_IPV4_DETAIL_WIN_MESSAGE_IO_HPP
 #define ASIO_IPV4_DETAIL_WIN_MESSAGE_IO_HPP
 
-// The readiness-driven I/O of the shared attempts (detail/io_attempts.hpp)
-// on Winsock: one datagram per WSARecvMsg / WSASendMsg call, never blocking.
+// The system calls the blocking driver makes for the cores (detail/core/,
+// detail/perform_call.hpp) on Winsock: one datagram per WSARecvMsg /
+// WSASendMsg call, never blocking. (The asynchronous operations make
+// overlapped calls instead: detail/win/overlapped_call.hpp, which shares
+// the WSAMSG conversions below.)
 //
-// The attempts describe a datagram with the POSIX msghdr/iovec fields
+// The cores describe a datagram with the POSIX msghdr/iovec fields
 // (detail/win/msghdr.hpp); each call turns them into a WSAMSG. Errors follow the
 // POSIX convention the shared code reads: -1 with errno set, here to the
 // Winsock code (WSAGetLastError), which checked_syscall turns into a
@@ -24,7 +27,7 @@
 // WSAEWOULDBLOCK and the driver waits. The check is exact for one reader and
 // one writer per socket, which is what Asio allows on one socket object.
 //
-// Socket handles arrive as the attempts' `int fd`: Windows handles are
+// Socket handles arrive as an `int fd`: Windows handles are
 // 32-bit values even in 64-bit processes, and truncating one to 32 bits and
 // sign-extending it back is the conversion Microsoft documents for sharing
 // handles between 32- and 64-bit code (HandleToLong / LongToHandle).
@@ -85,7 +88,7 @@ inline LPFN_WSARECVMSG wsa_recv_msg(SOCKET s) noexcept
   return fn;
 }
 
-// The most buffers one datagram takes (detail::max_iov in io_attempts.hpp).
+// The most buffers one datagram takes (core::max_iov, detail/core/frame.hpp).
 constexpr std::size_t max_wsabufs = 64;
 
 // m's buffers as WSABUFs; false (errno WSAEINVAL) when they cannot be
@@ -122,6 +125,15 @@ inline WSAMSG to_wsamsg(msghdr& m, WSABUF* bufs) noexcept
   return w;
 }
 
+// What a finished WSARecvMsg wrote into `w`, back into `m` as recvmsg
+// writes it: the name's length, the control length, the flags.
+inline void from_wsamsg(const WSAMSG& w, msghdr& m) noexcept
+{
+  m.msg_namelen = w.namelen;
+  m.msg_controllen = m.msg_control ? w.Control.len : 0;
+  m.msg_flags = static_cast<int>(w.dwFlags);
+}
+
 // recvmsg(2) on Winsock. A datagram larger than the buffers is reported as
 // POSIX does (MSG_TRUNC, the bytes stored), where WSARecvMsg fails with
 // WSAEMSGSIZE after storing what fits.
@@ -151,9 +163,7 @@ inline long long receive_message(int fd, msghdr& m, int flags) noexcept
       for (std::size_t i = 0; i < m.msg_iovlen; ++i)
         n += bufs[i].len;
   }
-  m.msg_namelen = w.namelen;
-  m.msg_controllen = m.msg_control ? w.Control.len : 0;
-  m.msg_flags = static_cast<int>(w.dwFlags);
+  from_wsamsg(w, m);
   return static_cast<long long>(n);
 }
 

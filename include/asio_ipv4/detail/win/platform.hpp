@@ -19,6 +19,8 @@
 #include <asio_ipv4/detail/win/message_io.hpp>
 #include <asio_ipv4/detail/win/multicast_requests.hpp>
 #include <asio_ipv4/detail/win/poll_waiter.hpp>
+#include <asio_ipv4/detail/win/send_offload.hpp>
+#include <asio_ipv4/detail/win/socket_identity.hpp>
 #include <asio_ipv4/detail/win/winsock.hpp>
 
 namespace asio_ipv4 {
@@ -131,20 +133,37 @@ using readiness_waiter = poll_waiter;
 // Asynchronous operations: overlapped calls completed through the
 // io_context's completion port (detail/win/iocp_driver.hpp).
 using io_model = completion_model;
-// The readiness driver's edge wait (detail/io_driver.hpp) is not used here:
-// overlapped sends complete when the stack took the data. Declared only.
+// The readiness driver's send wait (detail/linux/send_wait.hpp) is not used
+// here: overlapped sends complete when the stack took the data. Declared
+// only.
 constexpr bool has_edge_wait = false;
 template <class Executor>
-class async_edge_waiter;
+class send_wait;
+
+// Which socket a handle names: os::socket_id and os::socket_identity, a
+// request kept pending on the socket (detail/win/socket_identity.hpp).
+
+// The socket's pending error, taken (SO_ERROR); Windows has no error queue,
+// so only the blocking driver could ask, and never does.
+inline void take_pending_error(SOCKET s, boost::system::error_code& ec) noexcept
+{
+  int error = 0;
+  int size = sizeof(error);
+  if (::getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &size) != 0)
+    error = ::WSAGetLastError();
+  ec = error ? boost::system::error_code(error, boost::asio::error::get_system_category())
+             : boost::system::error_code();
+}
 
 constexpr int receive_flags = 0;
 constexpr int send_flags = 0;
 constexpr bool has_error_queue = false;
 constexpr int error_queue_flag = 0;
-// Sends with a segment size are cut in user space (the fallback every
-// platform has); USO through a UDP_SEND_MSG_SIZE control message is left to
-// the overlapped driver, since Wine drops a send's control data.
-constexpr bool has_gso = false;
+// A segment size per send where the stack offloads UDP segmentation (USO:
+// UDP_SEND_MSG_SIZE, asked once per process, detail/win/send_offload.hpp);
+// elsewhere such sends are cut in user space (the fallback every platform
+// has).
+inline constexpr send_offload has_gso{};
 
 } // namespace os
 } // namespace detail
