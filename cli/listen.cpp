@@ -333,6 +333,8 @@ private:
               + "  reordered " + std::to_string(s->sequence.reordered());
         if (s->last_ttl)
           line += "  ttl " + std::to_string(*s->last_ttl);
+        if (s->delay.count())
+          line += "  delay " + json_number(s->delay.average()) + " ms  jitter " + json_number(s->delay.jitter()) + " ms";
         out += line + "\n";
       }
       if (kernel_dropped_ != 0)
