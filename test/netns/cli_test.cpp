@@ -517,6 +517,24 @@ BOOST_AUTO_TEST_CASE(listen_reports_one_way_delay_against_a_delay_line, *t::need
   // (a minimum is robust against a single preempted datagram).
   const double moved = delayed.min - relayed.min;
   BOOST_TEST((moved >= 19.0 && moved <= 30.0), "the delay moved by " << moved << " ms, expected 20");
+
+  // A foreign payload (udp_send.py's text) has an arrival stamp but no send
+  // time: no delay, and no delay statistics in the summary.
+  auto listen = lab.b.spawn(args({"listen", "239.1.3.1:5034", "--count", "1", "--timestamps", "--json"}));
+  BOOST_TEST_REQUIRE(t::eventually([&] { return joined(lab.b, make_address_v4("239.1.3.1"), lab.b_if.index); }));
+  const std::uint64_t before = realtime_ns();
+  auto sender = lab.a.python("udp_send.py", {"--dst", "239.1.3.1", "--port", "5034", "--count", "1"});
+  sender.read_all(10s);
+  BOOST_TEST_REQUIRE(sender.wait(5s).value_or(-2) == 0, sender.describe());
+  auto foreign = split_summary(finish(listen));
+  BOOST_TEST_REQUIRE(foreign.records.size() == 1u);
+  const auto& d = foreign.records[0];
+  BOOST_TEST_REQUIRE(d.has("arrival_ns"), listen.describe());
+  BOOST_TEST((static_cast<std::uint64_t>(d["arrival_ns"].n) >= before - 1'000'000
+                 && static_cast<std::uint64_t>(d["arrival_ns"].n) <= realtime_ns()),
+      d["arrival_ns"].n);
+  BOOST_TEST(!d.has("delay_ms"));
+  BOOST_TEST(!foreign.summary["sources"].items.at(0).has("delay_avg_ms"));
 }
 
 // send --timestamps: one scheduled and one sent stamp per datagram, ids in
@@ -679,6 +697,7 @@ BOOST_AUTO_TEST_CASE(listen_reports_what_a_python_sender_sent, *t::needs_root() 
     BOOST_TEST(d["tos"].integer() == 0xb9);
     BOOST_TEST(d["bytes"].integer() == 7);   // "hello 0"
     BOOST_TEST(!d.has("seq"), "a sequence number for a foreign payload");
+    BOOST_TEST(!d.has("arrival_ns"), "a kernel stamp without --timestamps");
   }
   BOOST_TEST_REQUIRE(run.has_summary);
   BOOST_TEST(run.summary["received"].integer() == 3);
