@@ -23,19 +23,36 @@
 #                                 it measured no gain on these sources, whose
 #                                 cost is code generation, not parsing.
 #
+#   ASIO_IPV4_UNITY_BUILD (ON)    compile the test programs and the lab in
+#                                 batches of ASIO_IPV4_UNITY_BATCH_SIZE
+#                                 sources (CMake's UNITY_BUILD): every test
+#                                 source instantiates and optimises the same
+#                                 Asio and cmsg_socket templates, a batch does
+#                                 it once. A source that cannot share a batch
+#                                 sets SKIP_UNITY_BUILD_INCLUSION.
+#
 # ASIO_IPV4_FAST_LINK_OPTIONS holds the link options to add (add_link_options
 # in test/, example/, bench/).
 option(ASIO_IPV4_FAST_LINKER "Link the tests, examples and benchmarks with lld when available" ON)
 option(ASIO_IPV4_PRECOMPILED_HEADERS "Precompiled headers for the test programs" OFF)
+option(ASIO_IPV4_UNITY_BUILD "Compile the test programs in batches of sources (unity build)" ON)
+set(ASIO_IPV4_UNITY_BATCH_SIZE 4 CACHE STRING "Sources per unity batch of a test program")
 
 set(ASIO_IPV4_TEST_DEBUG_INFO lines CACHE STRING
   "Debug information of the tests and examples in RelWithDebInfo: lines (-g1) or full (-g)")
 set_property(CACHE ASIO_IPV4_TEST_DEBUG_INFO PROPERTY STRINGS lines full)
 # ASIO_IPV4_TEST_COMPILE_OPTIONS: compile options of the tests and examples
 # (add_compile_options in test/ and example/), after the build type's flags.
+set(ASIO_IPV4_TEST_OPTIMIZATION -O1 CACHE STRING
+  "Optimisation of the tests and examples in RelWithDebInfo (empty: the build type's -O2)")
 set(ASIO_IPV4_TEST_COMPILE_OPTIONS "")
+if(CMAKE_CXX_COMPILER_ID MATCHES "^(GNU|Clang)$")
+  foreach(flag ${ASIO_IPV4_TEST_OPTIMIZATION})
+    list(APPEND ASIO_IPV4_TEST_COMPILE_OPTIONS $<$<CONFIG:RelWithDebInfo>:${flag}>)
+  endforeach()
+endif()
 if(ASIO_IPV4_TEST_DEBUG_INFO STREQUAL "lines" AND CMAKE_CXX_COMPILER_ID MATCHES "^(GNU|Clang)$")
-  set(ASIO_IPV4_TEST_COMPILE_OPTIONS $<$<CONFIG:RelWithDebInfo>:-g1>)
+  list(APPEND ASIO_IPV4_TEST_COMPILE_OPTIONS $<$<CONFIG:RelWithDebInfo>:-g1>)
 elseif(NOT ASIO_IPV4_TEST_DEBUG_INFO MATCHES "^(lines|full)$")
   message(FATAL_ERROR "ASIO_IPV4_TEST_DEBUG_INFO is lines or full, not ${ASIO_IPV4_TEST_DEBUG_INFO}")
 endif()
@@ -66,4 +83,22 @@ function(asio_ipv4_test_pch target)
     <boost/asio/buffer.hpp> <string> <vector>)
   set_source_files_properties(${PROJECT_SOURCE_DIR}/test/main.cpp PROPERTIES
     SKIP_PRECOMPILE_HEADERS ON)
+endfunction()
+
+# asio_ipv4_test_unity(TARGET): TARGET is compiled in unity batches when
+# ASIO_IPV4_UNITY_BUILD is on. test/main.cpp defines BOOST_TEST_MODULE
+# before it includes Boost.Test: it stays a translation unit of its own.
+function(asio_ipv4_test_unity target)
+  if(NOT ASIO_IPV4_UNITY_BUILD)
+    return()
+  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON
+    UNITY_BUILD_BATCH_SIZE ${ASIO_IPV4_UNITY_BATCH_SIZE})
+  # A fixture from a source's anonymous namespace, used by a test case of
+  # that source, is fine; GCC warns once the source is included in a batch.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+  endif()
+  set_source_files_properties(${PROJECT_SOURCE_DIR}/test/main.cpp PROPERTIES
+    SKIP_UNITY_BUILD_INCLUSION ON)
 endfunction()

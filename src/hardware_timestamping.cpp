@@ -9,6 +9,7 @@
 // interface (everything but Linux, whose forms are in
 // src/linux/hardware_timestamping.cpp).
 
+#include <asio_ipv4/detail/platform.hpp>
 #include <asio_ipv4/ip4/hardware_timestamping.hpp>
 
 #include <boost/asio/error.hpp>
@@ -27,7 +28,7 @@ void throw_on_error(const boost::system::error_code& ec, const char* what)
 
 } // namespace
 
-#if !defined(__linux__)
+#if !defined(ASIO_IPV4_PLATFORM_LINUX)
 
 timestamping_capabilities get_timestamping_capabilities(std::string_view, boost::system::error_code& ec)
 {

@@ -6,17 +6,14 @@
 //
 // kernel_time's conversions. Which clock std::chrono::steady_clock counts,
 // and the frequency of the tick counters Windows and macOS stamp with, are
-// facts of the platform: they live here, not in the public header.
+// facts of the platform: they live in src/<platform>/clock.cpp
+// (detail/clock_facts.hpp), not here and not in the public header.
+
+#include "clock_facts.hpp"
 
 #include <asio_ipv4/kernel_time.hpp>
 
 #include <limits>
-
-#if defined(_WIN32)
-# include <asio_ipv4/detail/win/winsock.hpp> // <winsock2.h> first, then <windows.h> through it
-#elif defined(__APPLE__)
-# include <mach/mach_time.h>
-#endif
 
 namespace asio_ipv4 {
 namespace {
@@ -63,19 +60,13 @@ std::optional<std::chrono::system_clock::time_point> kernel_time::to_system_cloc
 std::optional<std::chrono::steady_clock::time_point> kernel_time::to_steady_clock() const noexcept
 {
   using steady = std::chrono::steady_clock;
-#if defined(__linux__) || defined(__FreeBSD__)
-  // libstdc++ and libc++ read CLOCK_MONOTONIC for steady_clock here.
+  if (clock != detail::steady_clock_counts())
+    return std::nullopt;
   if (clock == monotonic)
     return steady::time_point(std::chrono::floor<steady::duration>(since_epoch));
-#elif defined(_WIN32) || defined(__APPLE__)
-  // MSVC's steady_clock is QueryPerformanceCounter scaled to nanoseconds,
-  // mingw-w64's reads winpthreads' CLOCK_MONOTONIC, which is the same
-  // counter; libc++ on Apple systems reads CLOCK_UPTIME_RAW, which is
-  // mach_absolute_time scaled by the timebase.
   if (clock == performance_counter)
     if (const auto ns = ticks_to_nanoseconds(performance_counter_frequency()))
       return steady::time_point(std::chrono::floor<steady::duration>(*ns));
-#endif
   return std::nullopt;
 }
 
@@ -85,24 +76,6 @@ std::optional<std::chrono::nanoseconds> kernel_time::ticks_to_nanoseconds(std::u
   if (clock != performance_counter || !ticks_to_ns(since_epoch.count(), ticks_per_second, ns))
     return std::nullopt;
   return std::chrono::nanoseconds(ns);
-}
-
-std::uint64_t performance_counter_frequency() noexcept
-{
-#if defined(_WIN32)
-  LARGE_INTEGER f;
-  if (::QueryPerformanceFrequency(&f) && f.QuadPart > 0)
-    return static_cast<std::uint64_t>(f.QuadPart);
-  return 0;
-#elif defined(__APPLE__)
-  mach_timebase_info_data_t base;
-  if (::mach_timebase_info(&base) != KERN_SUCCESS || base.numer == 0)
-    return 0;
-  // One tick is numer/denom nanoseconds.
-  return 1000000000ull * base.denom / base.numer;
-#else
-  return 0;
-#endif
 }
 
 } // namespace asio_ipv4

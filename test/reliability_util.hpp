@@ -11,6 +11,7 @@
 #ifndef ASIO_IPV4_TEST_RELIABILITY_UTIL_HPP
 #define ASIO_IPV4_TEST_RELIABILITY_UTIL_HPP
 
+#include "completion_record.hpp"
 #include "io_run.hpp"
 
 #include <boost/asio/ip/udp.hpp>
@@ -33,28 +34,6 @@
 
 namespace asio_ipv4 {
 namespace test {
-
-/// The outcome of one asynchronous operation: how often its handler ran,
-/// with what, and when (the last time).
-struct completion
-{
-  bool done = false;
-  int calls = 0;
-  boost::system::error_code ec;
-  std::size_t n = 0;
-  std::chrono::steady_clock::time_point at;
-
-  auto handler()
-  {
-    return [this](boost::system::error_code e, std::size_t k) {
-      done = true;
-      ++calls;
-      ec = e;
-      n = k;
-      at = std::chrono::steady_clock::now();
-    };
-  }
-};
 
 /// User + system CPU time of the whole process so far, in seconds
 /// (getrusage(RUSAGE_SELF): every thread, io_uring workers included).

@@ -10,7 +10,9 @@
 // throwaway AF_INET datagram socket of the calling thread's network
 // namespace.
 
-#if defined(__linux__)
+#include <asio_ipv4/detail/platform.hpp>
+
+#if defined(ASIO_IPV4_PLATFORM_LINUX)
 
 #include <asio_ipv4/ip4/hardware_timestamping.hpp>
 #include <asio_ipv4/timestamping.hpp>
@@ -146,4 +148,4 @@ void set_hardware_timestamping(std::string_view interface_name, hardware_timesta
 } // namespace ip4
 } // namespace asio_ipv4
 
-#endif // __linux__
+#endif // ASIO_IPV4_PLATFORM_LINUX

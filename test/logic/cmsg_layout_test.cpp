@@ -30,7 +30,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace {
+namespace cmsg_layout_test {  // (named: the file shares a unity build batch)
 
 namespace net = boost::asio;
 using asio_ipv4::control_message;

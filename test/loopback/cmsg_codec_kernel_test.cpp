@@ -26,7 +26,7 @@
 #include <cstring>
 #include <vector>
 
-namespace {
+namespace cmsg_codec_kernel_test {  // (named: the file shares a unity build batch)
 
 using asio_ipv4::control_message;
 using asio_ipv4::extended_error;

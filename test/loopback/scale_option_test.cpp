@@ -49,7 +49,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace {
+namespace scale_option_test {  // (named: the file shares a unity build batch)
 
 namespace net = boost::asio;
 using net::ip::udp;

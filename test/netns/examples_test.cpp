@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-namespace {
+namespace examples_test {  // (named: the file shares a unity build batch)
 
 // Runs udp_send.py in `from`; returns the fields of its "sent" lines.
 std::vector<std::map<std::string, std::string>> python_send(const t::host& from, std::vector<std::string> args)

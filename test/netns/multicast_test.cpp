@@ -38,7 +38,7 @@
 #include <thread>
 #include <vector>
 
-namespace {
+namespace multicast_test {  // (named: the file shares a unity build batch)
 
 const address_v4 group = make_address_v4("239.1.2.3");
 

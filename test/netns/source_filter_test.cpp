@@ -39,7 +39,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace source_filter_test {  // (named: the file shares a unity build batch)
 
 const address_v4 group = make_address_v4("232.1.1.1");
 const address_v4 s1 = make_address_v4("10.0.1.2");

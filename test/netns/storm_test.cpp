@@ -63,7 +63,7 @@
 
 using asio_ipv4::control_message;
 
-namespace {
+namespace storm_test {  // (named: the file shares a unity build batch)
 
 using cmsg_udp = asio_ipv4::cmsg_socket<udp::socket>;
 using rx_message = asio_ipv4::message<udp::endpoint>;

@@ -228,6 +228,7 @@ constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 constexpr int send_flags = MSG_DONTWAIT;
 #endif
 constexpr bool has_error_queue = false;
+inline bool queue_reports_errors(int) noexcept { return false; }
 constexpr int error_queue_flag = 0;
 constexpr bool has_gso = false;
 using readiness_waiter = poll_waiter;

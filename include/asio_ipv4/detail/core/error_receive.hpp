@@ -31,7 +31,9 @@ namespace core {
 // error condition (wait_error). A wakeup that finds the queue empty (a
 // socket without receive_errors whose pending error, SO_ERROR, raises the
 // condition, or an entry someone else read first) takes the pending error:
-// if there is one the operation completes with it (no entry); if the
+// if there is one and the socket does not report its errors through the
+// queue (receive_errors), the operation completes with it (no entry; with
+// receive_errors a pending error is the copy of an entry, not news); if the
 // socket is shut down both ways, with shut_down (it cannot wait for an
 // error any more); otherwise it waits again. So it never spins. A platform
 // without an error queue fails before any call with operation_not_supported.

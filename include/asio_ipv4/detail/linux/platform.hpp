@@ -122,6 +122,16 @@ inline int send_messages(int fd, multi_message* m, unsigned n, int flags) noexce
 constexpr int receive_flags = MSG_DONTWAIT;
 constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 constexpr bool has_error_queue = true;
+// True when the socket reports its errors as error-queue entries
+// (IP_RECVERR). The kernel queues an ICMP error's entry, then sets the
+// pending error (SO_ERROR): a reader that took the entry in between leaves a
+// pending copy behind, which is no news to an error receive.
+inline bool queue_reports_errors(int fd) noexcept
+{
+  int on = 0;
+  socklen_t size = sizeof(on);
+  return ::getsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, &size) == 0 && on != 0;
+}
 constexpr int error_queue_flag = MSG_ERRQUEUE;
 constexpr bool has_gso = true;
 // The blocking driver's wait after a spurious wakeup (an unread error-queue

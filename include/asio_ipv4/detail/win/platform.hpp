@@ -158,6 +158,7 @@ inline void take_pending_error(SOCKET s, boost::system::error_code& ec) noexcept
 constexpr int receive_flags = 0;
 constexpr int send_flags = 0;
 constexpr bool has_error_queue = false;
+inline bool queue_reports_errors(SOCKET) noexcept { return false; }
 constexpr int error_queue_flag = 0;
 // A segment size per send where the stack offloads UDP segmentation (USO:
 // UDP_SEND_MSG_SIZE, asked once per process, detail/win/send_offload.hpp);
