@@ -31,9 +31,9 @@
 #include <cctype>
 #include <cmath>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iomanip>
 #include <map>
 #include <memory>
 #include <regex>
@@ -423,6 +423,14 @@ void stop_delay_line(t::process& line)
   BOOST_TEST_REQUIRE(line.wait(5s).value_or(-2) == 0, line.describe());
 }
 
+// Milliseconds with three decimals, for the test's messages.
+std::string ms3(double ms)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", ms);
+  return buf;
+}
+
 std::uint64_t realtime_ns()
 {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -477,8 +485,8 @@ delay_run listen_delays(t::two_hosts_lab& lab, const std::string& interface, uns
   BOOST_TEST(out.max == *std::max_element(out.delays.begin(), out.delays.end()));
   // Rounding: each delay is printed with 3 decimals.
   BOOST_TEST(std::abs(out.jitter - jitter) <= 0.002, "jitter " << out.jitter << ", recomputed " << jitter);
-  BOOST_TEST_MESSAGE("one-way delay via " << interface << ": min/avg/max " << std::fixed << std::setprecision(3) << out.min << "/" << out.avg << "/"
-                                          << out.max << " ms, jitter " << out.jitter << " ms");
+  BOOST_TEST_MESSAGE("one-way delay via " << interface << ": min/avg/max " << ms3(out.min) << "/" << ms3(out.avg)
+                                          << "/" << ms3(out.max) << " ms, jitter " << ms3(out.jitter) << " ms");
   return out;
 }
 
@@ -573,7 +581,7 @@ BOOST_AUTO_TEST_CASE(send_reports_send_stamps_per_datagram, *t::needs_root() * n
   lab.a.run("tc qdisc add dev " + lab.a_if.name + " root tbf rate 1mbit burst 5120 latency 2s");
   // A burst: 20 send calls within a few milliseconds.
   auto shaped = run_send(20, "1000", "1000000");
-  BOOST_TEST_MESSAGE("time in tbf of the last datagram: " << std::fixed << std::setprecision(3) << shaped.back() << " ms");
+  BOOST_TEST_MESSAGE("time in tbf of the last datagram: " << ms3(shaped.back()) << " ms");
   // The last one waited for the bucket: 125.8 ms after the first was
   // queued, minus the time the calls took (allowed: 40 ms), plus at most
   // 50 ms of scheduling.
@@ -604,8 +612,8 @@ BOOST_AUTO_TEST_CASE(ssmping_kernel_rtt_against_a_delay_line, *t::needs_root() *
     }
     BOOST_TEST(run.summary["unicast"].has("kernel_rtt_avg_ms"));
     BOOST_TEST(run.summary["multicast"].has("kernel_rtt_avg_ms"));
-    BOOST_TEST_MESSAGE("ssmping unicast rtt avg " << std::fixed << std::setprecision(3) << run.summary["unicast"]["rtt_avg_ms"].n << " ms, kernel "
-                                                  << run.summary["unicast"]["kernel_rtt_avg_ms"].n << " ms");
+    BOOST_TEST_MESSAGE("ssmping unicast rtt avg " << ms3(run.summary["unicast"]["rtt_avg_ms"].n) << " ms, kernel "
+                                                  << ms3(run.summary["unicast"]["kernel_rtt_avg_ms"].n) << " ms");
     return out;
   };
   for (const auto& [rtt, kernel] : ping())
