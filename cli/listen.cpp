@@ -12,11 +12,13 @@
 #include "cli/core/json.hpp"
 #include "cli/core/payload.hpp"
 #include "cli/core/statistics.hpp"
+#include "cli/core/timestamp_fields.hpp"
 
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
 #include <asio_ipv4/socket_options.hpp>
+#include <asio_ipv4/timestamping.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -51,6 +53,7 @@ struct source_state
   sequence_tracker sequence;
   clock::time_point first, last;
   std::optional<std::uint8_t> last_ttl;
+  delay_statistics delay;                // --timestamps: one-way delay and jitter of the stream
   std::uint64_t shown = 0;               // `received` at the last status redraw
   clock::time_point shown_at;
   double live_rate = 0;
@@ -106,6 +109,16 @@ public:
     // elsewhere the count is simply not shown.
     s.set_option(asio_ipv4::receive_drop_count(true), ec);
     counts_drops_ = !ec;
+    if (command_.timestamps)
+    {
+      // SO_TIMESTAMPNS (SO_TIMESTAMP, SO_BINTIME on the BSDs). Without it
+      // (Windows) the tool says so once and goes on without the stamps.
+      s.set_option(asio_ipv4::receive_timestamps(true), ec);
+      if (ec)
+        std::fprintf(stderr, "asio-ipv4: listen: --timestamps: no kernel receive timestamps here (%s); going on without\n",
+            ec.message().c_str());
+      stamps_ = !ec;
+    }
     std::string mode;
     if (!command_.sources.empty())
     {
@@ -199,10 +212,19 @@ private:
     {
       // A new run of `send` from the same port: a new stream.
       src.sequence = sequence_tracker();
+      src.delay = delay_statistics();
       src.stream = header->stream;
     }
     if (header)
       src.sequence.add(header->sequence);
+    // The kernel's arrival time on the wall clock (Linux: SO_TIMESTAMPNS,
+    // nanoseconds; macOS and QNX: microseconds).
+    std::optional<std::uint64_t> arrival_ns;
+    if (stamps_ && control.software_time && control.software_time->clock == kernel_time::realtime)
+      arrival_ns = static_cast<std::uint64_t>(control.software_time->since_epoch.count());
+    std::optional<double> delay_ms;
+    if (arrival_ns && header)
+      delay_ms = src.delay.add(header->send_time_ns, *arrival_ns);
     ++src.received;
     src.last = now;
     src.last_ttl = control.ttl;
@@ -227,6 +249,10 @@ private:
         line.add("seq", header->sequence);
       if (control.dropped)
         line.add("dropped", std::uint64_t(*control.dropped));
+      if (arrival_ns)
+        line.add("arrival_ns", *arrival_ns);
+      if (delay_ms)
+        line.add("delay_ms", *delay_ms).add("jitter_ms", src.delay.jitter());
       print_line(line.str());
       return;
     }
@@ -243,6 +269,10 @@ private:
     line += " " + std::to_string(n) + " bytes";
     if (header)
       line += " seq " + std::to_string(header->sequence);
+    if (arrival_ns)
+      line += " arrived " + seconds_text(*arrival_ns);
+    if (delay_ms)
+      line += " delay " + json_number(*delay_ms) + " ms";
     if (control.dropped && *control.dropped != shown_dropped_)
     {
       // Only when the count moved: a datagram after a loss in this socket.
@@ -303,6 +333,8 @@ private:
               + "  reordered " + std::to_string(s->sequence.reordered());
         if (s->last_ttl)
           line += "  ttl " + std::to_string(*s->last_ttl);
+        if (s->delay.count())
+          line += "  delay " + json_number(s->delay.average()) + " ms  jitter " + json_number(s->delay.jitter()) + " ms";
         out += line + "\n";
       }
       if (kernel_dropped_ != 0)
@@ -329,6 +361,7 @@ private:
               .add("duplicated", s->sequence.duplicated())
               .add("reordered", s->sequence.reordered());
         o.add("rate", s->rate(), 1);
+        add_delay_summary(o, s->delay);
         list.add_raw(o.str());
       }
       json_object summary;
@@ -352,6 +385,8 @@ private:
       else
         line += " (not numbered)";
       print_line(line + ", " + rate + " pkt/s");
+      if (s->delay.count())
+        print_line(delay_summary_text(s->delay));
     }
     if (kernel_dropped_ != 0)
       print_line("kernel dropped " + std::to_string(kernel_dropped_)
@@ -369,6 +404,7 @@ private:
   std::uint32_t kernel_dropped_ = 0; // the socket's count, from control_message::dropped
   std::uint32_t shown_dropped_ = 0;
   bool counts_drops_ = false;        // receive_drop_count is on (Linux)
+  bool stamps_ = false;              // --timestamps and receive_timestamps is on
   std::size_t drawn_ = 0;
   std::vector<std::unique_ptr<source_state>> sources_;
   interface_names names_;

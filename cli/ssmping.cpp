@@ -9,25 +9,33 @@
 // group at the same port, joins (SERVER, GROUP) (or GROUP from any source
 // outside 232/8, as asmping does) and receives the multicast replies. The
 // received TTL gives the hop count; the round-trip time is measured on the
-// steady clock from each request's send time.
+// steady clock from each request's send time. Where the system has kernel
+// timestamps (Linux), the round trip is also measured from the kernel's
+// stamps: the request's send stamp (SO_TIMESTAMPING, read from the unicast
+// socket's error queue) to the reply's arrival stamp (SO_TIMESTAMPNS), so
+// the user sees how much of the round trip this host's scheduling adds.
 
 #include "cli/common.hpp"
 #include "cli/core/json.hpp"
 #include "cli/core/ssmping_protocol.hpp"
 #include "cli/core/statistics.hpp"
+#include "cli/core/timestamp_fields.hpp"
 
 #include <asio_ipv4/cmsg_socket.hpp>
 #include <asio_ipv4/ip4/multicast.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
+#include <asio_ipv4/timestamping.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <unistd.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -50,6 +58,7 @@ std::string milliseconds(double ms)
 struct probe
 {
   clock::time_point sent;
+  std::optional<std::uint64_t> sent_stamp_ns;   // the kernel's send stamp (the driver took it)
   bool unicast = false;
   bool multicast = false;
   bool timed_out = false;
@@ -59,6 +68,7 @@ struct probe
 struct reply_counts
 {
   rtt_statistics rtt;
+  rtt_statistics kernel_rtt;   // send stamp to arrival stamp
   std::uint64_t duplicates = 0;
   std::optional<std::uint32_t> first_seq;
 };
@@ -109,6 +119,20 @@ public:
     if (ec)
       throw runtime_failure("ssmping: cannot join " + command_.group.to_string() + ": " + ec.message());
     client_id_ = static_cast<std::uint32_t>(::getpid());
+    // Kernel stamps: each request's send stamp comes back on the unicast
+    // socket's error queue quoting the request (which says its sequence
+    // number); each reply carries its arrival stamp. Where the system has
+    // neither (not Linux), the tool shows the program's round trip only.
+    using ts = asio_ipv4::timestamping;
+    boost::system::error_code tx, rx_unicast, rx_multicast;
+    u.set_option(ts(ts::tx_software | ts::software), tx);
+    u.set_option(asio_ipv4::receive_timestamps(true), rx_unicast);
+    m.set_option(asio_ipv4::receive_timestamps(true), rx_multicast);
+    kernel_stamps_ = !tx && !rx_unicast && !rx_multicast;
+    // A reply may be read before the coroutine reading the error queue ran:
+    // the stamp is queued by then, so it is read there and then, without
+    // waiting (the socket's own operations are asynchronous anyway).
+    u.non_blocking(true);
     if (!command_.json)
     {
       print_line(std::string(ssm ? "ssmping" : "asmping") + " joined (S,G) = (" + (ssm ? command_.server.to_string() : "*")
@@ -123,6 +147,8 @@ public:
     net::co_spawn(unicast_.get_executor(), send_requests(), net::detached);
     net::co_spawn(unicast_.get_executor(), receive(unicast_, false), net::detached);
     net::co_spawn(unicast_.get_executor(), receive(multicast_, true), net::detached);
+    if (kernel_stamps_)
+      net::co_spawn(unicast_.get_executor(), read_stamps(), net::detached);
   }
 
   int finish()
@@ -153,7 +179,10 @@ private:
       r.group = command_.group;
       r.want_server_info = true;
       const auto datagram = ssmping::encode_request(r);
-      probes_.push_back(probe{clock::now()});
+      request_size_ = datagram.size();
+      probe p;
+      p.sent = clock::now();
+      probes_.push_back(p);
       auto [ec, n] = co_await unicast_.async_send(net::buffer(datagram), control_message{}, use_tuple);
       if (stopper_.stopped())
         co_return;
@@ -191,6 +220,79 @@ private:
       if (stopper_.stopped())
         co_return false;
     }
+  }
+
+  // Entries of the unicast socket's error queue: the requests' send stamps.
+  net::awaitable<void> read_stamps()
+  {
+    for (;;)
+    {
+      udp::endpoint ignored;
+      control_message entry;
+      auto [ec, n] = co_await unicast_.async_receive_error(net::buffer(quoted_), ignored, entry, use_tuple);
+      if (stopper_.stopped() || ec == net::error::operation_aborted)
+        co_return;
+      if (ec == net::error::connection_refused || ec == net::error::host_unreachable
+          || ec == net::error::network_unreachable)
+      {
+        report_unreachable(ec);
+        continue;
+      }
+      if (ec)
+      {
+        std::fprintf(stderr, "asio-ipv4: ssmping: reading send stamps: %s\n", ec.message().c_str());
+        co_return;
+      }
+      take_stamp(entry, n);
+    }
+  }
+
+  // Reads the send stamps already queued, without waiting.
+  void drain_stamps()
+  {
+    for (;;)
+    {
+      udp::endpoint ignored;
+      control_message entry;
+      boost::system::error_code ec;
+      const std::size_t n = unicast_.receive_error(net::buffer(quoted_), ignored, entry, ec);
+      if (ec)
+        return;
+      take_stamp(entry, n);
+    }
+  }
+
+  // A send stamp quotes the request it belongs to: the last request_size_
+  // bytes of what came back (on a veth link, after the Ethernet, IPv4 and
+  // UDP headers).
+  void take_stamp(const control_message& entry, std::size_t n)
+  {
+    if (!entry.error || entry.error->origin != extended_error::origin_timestamping
+        || entry.error->info != extended_error::stamp_sent || !entry.software_time
+        || entry.software_time->clock != kernel_time::realtime || request_size_ == 0 || n < request_size_
+        || n > quoted_.size())
+      return;
+    const auto request = ssmping::parse(quoted_.data() + n - request_size_, request_size_);
+    if (!request)
+      return;
+    const ssmping::option* seq = request->find(ssmping::option_type::sequence);
+    if (!seq || seq->value.size() != 4)
+      return;
+    const std::uint32_t sequence = (std::uint32_t(seq->value[0]) << 24) | (std::uint32_t(seq->value[1]) << 16)
+        | (std::uint32_t(seq->value[2]) << 8) | seq->value[3];
+    if (sequence == 0 || sequence > probes_.size())
+      return;
+    probes_[sequence - 1].sent_stamp_ns = static_cast<std::uint64_t>(entry.software_time->since_epoch.count());
+  }
+
+  void report_unreachable(const boost::system::error_code& ec)
+  {
+    // An ICMP error for a request (port unreachable: nobody listens on
+    // the server): said once; the requests go on and time out.
+    if (!unreachable_reported_)
+      std::fprintf(stderr, "asio-ipv4: ssmping: %s: %s%s\n", command_.server.to_string().c_str(),
+          ec.message().c_str(), ec == net::error::connection_refused ? " (is ssmpingd running?)" : "");
+    unreachable_reported_ = true;
   }
 
   void check_timeouts(clock::time_point now)
@@ -233,12 +335,7 @@ private:
       if (ec == net::error::connection_refused || ec == net::error::host_unreachable
           || ec == net::error::network_unreachable)
       {
-        // An ICMP error for a request (port unreachable: nobody listens on
-        // the server): said once; the requests go on and time out.
-        if (!unreachable_reported_)
-          std::fprintf(stderr, "asio-ipv4: ssmping: %s: %s%s\n", command_.server.to_string().c_str(),
-              ec.message().c_str(), ec == net::error::connection_refused ? " (is ssmpingd running?)" : "");
-        unreachable_reported_ = true;
+        report_unreachable(ec);
         continue;
       }
       if (ec == net::error::message_size)
@@ -254,6 +351,17 @@ private:
       const auto reply = ssmping::decode_reply(buffer.data(), n);
       if (!reply || reply->client_id != client_id_ || reply->sequence == 0 || reply->sequence > probes_.size())
         continue;   // someone else's, or not a reply to us
+      if (kernel_stamps_ && control.software_time && !probes_[reply->sequence - 1].sent_stamp_ns)
+      {
+        // The request's send stamp is queued before its reply can come, but
+        // the error-queue reader may hold it in a completion not yet run:
+        // read what is queued, then let that completion run.
+        drain_stamps();
+        for (int i = 0; i < 4 && !probes_[reply->sequence - 1].sent_stamp_ns && !stopper_.stopped(); ++i)
+          co_await net::post(socket.get_executor(), net::use_awaitable);
+        if (stopper_.stopped())
+          co_return;
+      }
       handle(*reply, control, now, multicast);
       if (command_.count && all_answered())
       {
@@ -277,6 +385,14 @@ private:
     const bool duplicate = seen;
     seen = true;
     const double rtt = std::chrono::duration<double, std::milli>(now - p.sent).count();
+    // The same round trip from the kernel's stamps.
+    std::optional<double> kernel_rtt;
+    if (kernel_stamps_ && control.software_time && control.software_time->clock == kernel_time::realtime)
+    {
+      if (p.sent_stamp_ns)
+        kernel_rtt = milliseconds_between(
+            *p.sent_stamp_ns, static_cast<std::uint64_t>(control.software_time->since_epoch.count()));
+    }
     const int ttl = control.ttl ? int(*control.ttl) : -1;
     const int hops = control.ttl ? ssmping::hops_from_ttl(*control.ttl) : -1;
     if (duplicate)
@@ -284,6 +400,8 @@ private:
     else
     {
       counts.rtt.add(rtt);
+      if (kernel_rtt)
+        counts.kernel_rtt.add(*kernel_rtt);
       if (!counts.first_seq || r.sequence < *counts.first_seq)
         counts.first_seq = r.sequence;
     }
@@ -296,6 +414,8 @@ private:
           .add("ttl", ttl)
           .add("hops", hops)
           .add("rtt_ms", rtt);
+      if (kernel_rtt)
+        line.add("kernel_rtt_ms", *kernel_rtt);
       if (duplicate)
         line.add("duplicate", true);
       print_line(line.str());
@@ -303,7 +423,8 @@ private:
     }
     print_line(std::string(multicast ? "multicast" : "  unicast") + " from " + command_.server.to_string()
         + ", seq=" + std::to_string(r.sequence) + " dist=" + std::to_string(hops) + " time=" + milliseconds(rtt)
-        + " ms" + (duplicate ? " (DUP!)" : ""));
+        + " ms" + (kernel_rtt ? " kernel=" + milliseconds(*kernel_rtt) + " ms" : std::string())
+        + (duplicate ? " (DUP!)" : ""));
   }
 
   void print_summary()
@@ -327,6 +448,7 @@ private:
               .add("rtt_avg_ms", c.rtt.average())
               .add("rtt_max_ms", c.rtt.max())
               .add("rtt_stddev_ms", c.rtt.deviation());
+        add_kernel_rtt_summary(o, c.kernel_rtt);
         return o;
       };
       json_object s;
@@ -358,6 +480,8 @@ private:
         + percent(loss_percent(sent, uc.rtt.count())) + " packet loss");
     if (uc.rtt.count())
       print_line(rtt_line(uc.rtt));
+    if (uc.kernel_rtt.count())
+      print_line(kernel_rtt_summary_text(uc.kernel_rtt));
     print_line("multicast:");
     if (!mc.first_seq)
     {
@@ -368,6 +492,8 @@ private:
         + percent(loss_percent(mc_expected, mc.rtt.count())) + " packet loss since first mc packet (seq "
         + std::to_string(*mc.first_seq) + ") recvd");
     print_line(rtt_line(mc.rtt));
+    if (mc.kernel_rtt.count())
+      print_line(kernel_rtt_summary_text(mc.kernel_rtt));
   }
 
 
@@ -383,6 +509,9 @@ private:
   reply_counts unicast_counts_, multicast_counts_;
   std::optional<std::string> server_info_;
   bool unreachable_reported_ = false;
+  bool kernel_stamps_ = false;         // send and arrival stamps are on (Linux)
+  std::size_t request_size_ = 0;       // every request of a run has this size
+  std::array<std::uint8_t, 2048> quoted_{};   // what a send stamp quotes
 };
 
 } // namespace

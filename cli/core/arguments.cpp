@@ -34,10 +34,11 @@ const std::map<std::string_view, std::vector<flag_spec>, std::less<>>& flag_tabl
     {"interfaces", {{"json", false, false}}},
     {"listen",
         {{"source", true, true}, {"exclude", true, true}, {"interface", true, false}, {"count", true, false},
-            {"timeout", true, false}, {"json", false, false}}},
+            {"timeout", true, false}, {"timestamps", false, false}, {"json", false, false}}},
     {"send",
         {{"ttl", true, false}, {"tos", true, false}, {"interface", true, false}, {"source", true, false},
-            {"count", true, false}, {"rate", true, false}, {"size", true, false}, {"json", false, false}}},
+            {"count", true, false}, {"rate", true, false}, {"size", true, false}, {"timestamps", false, false},
+            {"json", false, false}}},
     {"ssmping", {{"group", true, false}, {"count", true, false}, {"interval", true, false}, {"json", false, false}}},
     {"ssmpingd", {{"port", true, false}}},
   };
@@ -215,6 +216,7 @@ listen_command make_listen(const raw_arguments& raw)
   out.interface = interface_of(raw);
   out.count = number(c, raw, "count", 0, UINT64_MAX, 0);
   out.timeout = seconds(c, raw, "timeout", 0, 1e9, 0, "a number of seconds (0 = no limit)");
+  out.timestamps = raw.has("timestamps");
   out.json = raw.has("json");
   return out;
 }
@@ -237,6 +239,7 @@ send_command make_send(const raw_arguments& raw)
   out.count = number(c, raw, "count", 0, UINT64_MAX, 0);
   out.rate = seconds(c, raw, "rate", 0.001, 1e7, 1, "a rate in datagrams per second (0.001 to 10000000)");
   out.size = static_cast<std::size_t>(number(c, raw, "size", 28, 65507, 64));
+  out.timestamps = raw.has("timestamps");
   out.json = raw.has("json");
   return out;
 }
@@ -415,17 +418,20 @@ std::string usage(std::string_view topic)
         "  List the network interfaces: index, name, MTU, flags, IPv4 addresses.\n"},
     {"listen",
         "usage: asio-ipv4 listen GROUP:PORT [--source ADDR]... [--exclude ADDR]...\n"
-        "                        [--interface NAME|INDEX] [--count N] [--timeout SECONDS] [--json]\n"
+        "                        [--interface NAME|INDEX] [--count N] [--timeout SECONDS]\n"
+        "                        [--timestamps] [--json]\n"
         "  Join GROUP and print every datagram that arrives on PORT.\n"
         "  --source ADDR     source-specific join (repeatable; GROUP in 232.0.0.0/8)\n"
         "  --exclude ADDR    any-source join that blocks ADDR (repeatable)\n"
         "  --interface I     join on this interface (name or index)\n"
         "  --count N         stop after N datagrams (0 = no limit)\n"
         "  --timeout S       stop after S seconds (0 = no limit)\n"
+        "  --timestamps      kernel arrival time; one-way delay and jitter of 'send' streams\n"
         "  --json            one JSON object per line\n"},
     {"send",
         "usage: asio-ipv4 send GROUP|ADDR:PORT [--ttl N] [--tos N] [--interface NAME|INDEX]\n"
-        "                      [--source ADDR] [--count N] [--rate PPS] [--size BYTES] [--json]\n"
+        "                      [--source ADDR] [--count N] [--rate PPS] [--size BYTES]\n"
+        "                      [--timestamps] [--json]\n"
         "  Send numbered datagrams (sequence number and send time in the payload).\n"
         "  --ttl N           TTL of every datagram (1-255)\n"
         "  --tos N           TOS byte (DSCP << 2 | ECN), decimal or 0x..\n"
@@ -434,10 +440,12 @@ std::string usage(std::string_view topic)
         "  --count N         stop after N datagrams (0 = until interrupted)\n"
         "  --rate PPS        datagrams per second (default 1)\n"
         "  --size BYTES      UDP payload size, 28-65507 (default 64)\n"
+        "  --timestamps      kernel send stamps: when each datagram was queued and sent\n"
         "  --json            one JSON object per line\n"},
     {"ssmping",
         "usage: asio-ipv4 ssmping SERVER [--group G] [--count N] [--interval SECONDS] [--json]\n"
-        "  Ask an ssmping server (ssmpingd) for unicast and multicast replies.\n"
+        "  Ask an ssmping server (ssmpingd) for unicast and multicast replies; the round\n"
+        "  trip from kernel stamps is shown beside the program's own where the system has them.\n"
         "  --group G         reply group (default 232.43.211.234; must end in .234)\n"
         "  --count N         send N requests (0 = until interrupted)\n"
         "  --interval S      seconds between requests (default 1)\n"
@@ -451,9 +459,9 @@ std::string usage(std::string_view topic)
            "commands:\n"
            "  interfaces [--json]\n"
            "  listen GROUP:PORT [--source ADDR]... [--exclude ADDR]... [--interface NAME|INDEX]\n"
-           "         [--count N] [--timeout SECONDS] [--json]\n"
+           "         [--count N] [--timeout SECONDS] [--timestamps] [--json]\n"
            "  send GROUP|ADDR:PORT [--ttl N] [--tos N] [--interface NAME|INDEX] [--source ADDR]\n"
-           "       [--count N] [--rate PPS] [--size BYTES] [--json]\n"
+           "       [--count N] [--rate PPS] [--size BYTES] [--timestamps] [--json]\n"
            "  ssmping SERVER [--group G] [--count N] [--interval SECONDS] [--json]\n"
            "  ssmpingd [--port 4321]\n"
            "'asio-ipv4 COMMAND --help' describes one command; man asio-ipv4 describes them all.\n";

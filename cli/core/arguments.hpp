@@ -57,7 +57,7 @@ struct interfaces_command
 };
 
 /// `asio-ipv4 listen GROUP:PORT [--source ADDR]... [--exclude ADDR]...
-/// [--interface NAME|INDEX] [--count N] [--timeout SECONDS] [--json]`.
+/// [--interface NAME|INDEX] [--count N] [--timeout SECONDS] [--timestamps] [--json]`.
 struct listen_command
 {
   boost::asio::ip::address_v4 group;
@@ -67,11 +67,12 @@ struct listen_command
   std::optional<interface_name> interface;
   std::uint64_t count = 0;      ///< 0: no limit
   double timeout = 0;           ///< seconds; 0: no limit
+  bool timestamps = false;      ///< kernel arrival stamps, one-way delay, jitter
   bool json = false;
 };
 
 /// `asio-ipv4 send GROUP|ADDR:PORT [--ttl N] [--tos N] [--interface NAME|INDEX]
-/// [--source ADDR] [--count N] [--rate PPS] [--size BYTES] [--json]`.
+/// [--source ADDR] [--count N] [--rate PPS] [--size BYTES] [--timestamps] [--json]`.
 struct send_command
 {
   boost::asio::ip::address_v4 destination;
@@ -83,6 +84,7 @@ struct send_command
   std::uint64_t count = 0;      ///< 0: until interrupted
   double rate = 1;              ///< datagrams per second
   std::size_t size = 64;        ///< UDP payload bytes, at least the payload header
+  bool timestamps = false;      ///< kernel send stamps from the error queue
   bool json = false;
 };
 

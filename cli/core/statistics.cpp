@@ -81,6 +81,67 @@ double rtt_statistics::deviation() const
   return std::sqrt(std::max(0.0, sum_squares_ / double(count_) - mean * mean));
 }
 
+double milliseconds_between(std::uint64_t from_ns, std::uint64_t to_ns)
+{
+  // Two's complement difference: exact for any two times within 292 years.
+  return double(static_cast<std::int64_t>(to_ns - from_ns)) / 1e6;
+}
+
+double delay_statistics::add(std::uint64_t send_ns, std::uint64_t arrival_ns)
+{
+  const auto transit = static_cast<std::int64_t>(arrival_ns - send_ns);
+  if (started_)
+  {
+    const double d = std::abs(double(transit - last_transit_));
+    jitter_ns_ += (d - jitter_ns_) / 16;
+  }
+  started_ = true;
+  last_transit_ = transit;
+  const double ms = double(transit) / 1e6;
+  delays_.add(ms);
+  return ms;
+}
+
+void send_stamp_matcher::sent(std::uint32_t id, std::uint64_t sequence, std::uint64_t call_ns)
+{
+  send_stamps s;
+  s.sequence = sequence;
+  s.id = id;
+  s.call_ns = call_ns;
+  pending_.push_back(s);
+}
+
+std::optional<send_stamps> send_stamp_matcher::stamp(std::uint32_t id, bool scheduled, std::uint64_t ns)
+{
+  auto it = std::find_if(pending_.begin(), pending_.end(), [&](const send_stamps& s) { return s.id == id; });
+  if (it == pending_.end())
+  {
+    ++unmatched_;
+    return std::nullopt;
+  }
+  auto& slot = scheduled ? it->scheduled_ns : it->sent_ns;
+  if (slot)
+  {
+    ++duplicated_;
+    return std::nullopt;
+  }
+  slot = ns;
+  if (!it->complete())
+    return std::nullopt;
+  send_stamps done = *it;
+  pending_.erase(it);
+  scheduled_.add(milliseconds_between(done.call_ns, *done.scheduled_ns));
+  sent_.add(milliseconds_between(done.call_ns, *done.sent_ns));
+  return done;
+}
+
+std::vector<send_stamps> send_stamp_matcher::take_pending()
+{
+  std::vector<send_stamps> out;
+  out.swap(pending_);
+  return out;
+}
+
 double loss_percent(std::uint64_t expected, std::uint64_t received)
 {
   if (expected == 0 || received >= expected)

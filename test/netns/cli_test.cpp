@@ -29,7 +29,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -386,7 +388,250 @@ std::uint64_t be(const std::vector<std::uint8_t>& bytes, std::size_t at, std::si
 
 } // namespace
 
+namespace {
+
+// ---------------------------------------------------------------------------
+// Kernel timestamps. The test kernel has no netem, so a known delay comes
+// from tools/delay_line.py: a TUN device dly0 in a whose packets come out in
+// b (a raw socket there) no earlier than --delay ms after they were read.
+// What was stamped before a packet entered dly0 (the send call, its send
+// stamps) is at least that much older than what is stamped after it came
+// out (b's arrival stamp): the oracle for the delays the tool reports.
+// ---------------------------------------------------------------------------
+
+std::string milliseconds_text(double ms)
+{
+  std::ostringstream os;
+  os << ms;
+  return os.str();
+}
+
+t::process start_delay_line(t::two_hosts_lab& lab, double ms)
+{
+  auto line = lab.a.python("delay_line.py", {"--delay", milliseconds_text(ms), "--out-netns", lab.b.netns_path(),
+      "--out-address", lab.b_if.address.to_string(), "--timeout", "120"});
+  line.wait_line("ready");
+  lab.a.set_up("dly0");
+  lab.a.add_address("dly0", "10.0.9.1/32");
+  return line;
+}
+
+void stop_delay_line(t::process& line)
+{
+  line.write_line("stop");
+  line.read_all(5s);
+  BOOST_TEST_REQUIRE(line.wait(5s).value_or(-2) == 0, line.describe());
+}
+
+// Milliseconds with three decimals, for the test's messages.
+std::string ms3(double ms)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", ms);
+  return buf;
+}
+
+std::uint64_t realtime_ns()
+{
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+// What listen --timestamps reported for `count` datagrams that a's
+// `send` sent by `interface` at 100/s.
+struct delay_run
+{
+  std::vector<double> delays;   // per datagram, in order
+  double min = 0, avg = 0, max = 0, jitter = 0;   // the summary's
+};
+
+delay_run listen_delays(t::two_hosts_lab& lab, const std::string& interface, unsigned port, int count)
+{
+  const std::string group = "239.1.3.1";
+  auto listen = lab.b.spawn(args({"listen", group + ":" + std::to_string(port), "--interface", lab.b_if.name,
+      "--count", std::to_string(count), "--timeout", "30", "--timestamps", "--json"}));
+  BOOST_TEST_REQUIRE(t::eventually([&] { return joined(lab.b, make_address_v4(group), lab.b_if.index); }),
+      listen.describe());
+  const std::uint64_t before = realtime_ns();
+  auto send = lab.a.spawn(args({"send", group + ":" + std::to_string(port), "--count", std::to_string(count), "--rate",
+      "100", "--interface", interface, "--json"}));
+  finish(send);
+  auto run = split_summary(finish(listen));
+  const std::uint64_t after = realtime_ns();
+  BOOST_TEST_REQUIRE(run.records.size() == static_cast<std::size_t>(count), listen.describe());
+  delay_run out;
+  double jitter = 0;   // RFC 3550 6.4.1, recomputed from the reported delays
+  for (std::size_t i = 0; i < run.records.size(); ++i)
+  {
+    const auto& d = run.records[i];
+    BOOST_TEST_REQUIRE(d.has("arrival_ns"), "no arrival_ns: " << listen.describe());
+    BOOST_TEST_REQUIRE(d.has("delay_ms"));
+    BOOST_TEST(d["seq"].integer() == static_cast<long long>(i));
+    // Oracle: this process's CLOCK_REALTIME before the sender started and
+    // after the listener ended (same clock in every namespace).
+    const auto arrival = static_cast<std::uint64_t>(d["arrival_ns"].n);
+    BOOST_TEST((arrival >= before - 1'000'000 && arrival <= after + 1'000'000),
+        "arrival " << arrival << " not within [" << before << ", " << after << "]");
+    if (i > 0)
+      jitter += (std::abs(d["delay_ms"].n - out.delays.back()) - jitter) / 16;
+    out.delays.push_back(d["delay_ms"].n);
+  }
+  const auto& source = run.summary["sources"].items.at(0);
+  out.min = source["delay_min_ms"].n;
+  out.avg = source["delay_avg_ms"].n;
+  out.max = source["delay_max_ms"].n;
+  out.jitter = source["jitter_ms"].n;
+  BOOST_TEST(out.min == *std::min_element(out.delays.begin(), out.delays.end()));
+  BOOST_TEST(out.max == *std::max_element(out.delays.begin(), out.delays.end()));
+  // Rounding: each delay is printed with 3 decimals.
+  BOOST_TEST(std::abs(out.jitter - jitter) <= 0.002, "jitter " << out.jitter << ", recomputed " << jitter);
+  BOOST_TEST_MESSAGE("one-way delay via " << interface << ": min/avg/max " << ms3(out.min) << "/" << ms3(out.avg)
+                                          << "/" << ms3(out.max) << " ms, jitter " << ms3(out.jitter) << " ms");
+  return out;
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_SUITE(cli_test)
+
+// listen --timestamps: the one-way delay on a plain link is small, and a
+// delay line holding every datagram 20 ms moves it by 20 ms. Oracles: the
+// delay line's hold (each delay >= 20 ms; compared with the same path held
+// 0 ms), this process's clock around the arrival stamps, the jitter
+// recomputed from the per-datagram delays.
+BOOST_AUTO_TEST_CASE(listen_reports_one_way_delay_against_a_delay_line, *t::needs_root() * needs_cli())
+{
+  auto lab = t::two_hosts();
+  constexpr int count = 30;
+  // One clock: a delay is never negative. On a veth link, well under a
+  // millisecond; 5 ms average leaves room for a loaded machine.
+  const auto direct = listen_delays(lab, lab.a_if.name, 5030, count);
+  for (double d : direct.delays)
+    BOOST_TEST(d >= 0.0);
+  BOOST_TEST(direct.avg < 5.0, direct.avg);
+
+  auto zero = start_delay_line(lab, 0);
+  const auto relayed = listen_delays(lab, "dly0", 5031, count);
+  stop_delay_line(zero);
+
+  auto twenty = start_delay_line(lab, 20);
+  const auto delayed = listen_delays(lab, "dly0", 5032, count);
+  stop_delay_line(twenty);
+  for (double d : delayed.delays)
+    BOOST_TEST(d >= 20.0, "a delay of " << d << " ms through a line that holds 20 ms");
+  // At most 50 ms of scheduling on top (a loaded 2-core machine).
+  BOOST_TEST(delayed.max <= 70.0, delayed.max);
+  // The same path with and without the hold: the minimum moves by the hold
+  // (a minimum is robust against a single preempted datagram).
+  const double moved = delayed.min - relayed.min;
+  BOOST_TEST((moved >= 19.0 && moved <= 30.0), "the delay moved by " << moved << " ms, expected 20");
+
+  // A foreign payload (udp_send.py's text) has an arrival stamp but no send
+  // time: no delay, and no delay statistics in the summary.
+  auto listen = lab.b.spawn(args({"listen", "239.1.3.1:5034", "--count", "1", "--timestamps", "--json"}));
+  BOOST_TEST_REQUIRE(t::eventually([&] { return joined(lab.b, make_address_v4("239.1.3.1"), lab.b_if.index); }));
+  const std::uint64_t before = realtime_ns();
+  auto sender = lab.a.python("udp_send.py", {"--dst", "239.1.3.1", "--port", "5034", "--count", "1"});
+  sender.read_all(10s);
+  BOOST_TEST_REQUIRE(sender.wait(5s).value_or(-2) == 0, sender.describe());
+  auto foreign = split_summary(finish(listen));
+  BOOST_TEST_REQUIRE(foreign.records.size() == 1u);
+  const auto& d = foreign.records[0];
+  BOOST_TEST_REQUIRE(d.has("arrival_ns"), listen.describe());
+  BOOST_TEST((static_cast<std::uint64_t>(d["arrival_ns"].n) >= before - 1'000'000
+                 && static_cast<std::uint64_t>(d["arrival_ns"].n) <= realtime_ns()),
+      d["arrival_ns"].n);
+  BOOST_TEST(!d.has("delay_ms"));
+  BOOST_TEST(!foreign.summary["sources"].items.at(0).has("delay_avg_ms"));
+}
+
+// send --timestamps: one scheduled and one sent stamp per datagram, ids in
+// send order from 0 with none missing, each after the send call started;
+// behind a token bucket (tc tbf) the time in the qdisc grows as the bucket
+// says. Oracle: tbf's rate (1 Mbit/s, 5 KiB burst): 20 frames of 1042
+// bytes, queued at once, leave over (20 x 1042 - 5120) / 125000 s = 125.8 ms
+// (tbf's own rounding: 125.4 ms measured), the first ones at once.
+BOOST_AUTO_TEST_CASE(send_reports_send_stamps_per_datagram, *t::needs_root() * needs_cli())
+{
+  auto lab = t::two_hosts();
+  auto run_send = [&](int count, const std::string& size, const std::string& rate) {
+    auto send = lab.a.spawn(args({"send", "239.1.3.2:5033", "--count", std::to_string(count), "--rate", rate, "--size",
+        size, "--interface", lab.a_if.name, "--timestamps", "--json"}));
+    auto run = split_summary(finish(send));
+    BOOST_TEST_REQUIRE(run.records.size() == static_cast<std::size_t>(count), send.describe());
+    BOOST_TEST(run.summary["stamped"].integer() == count);
+    BOOST_TEST(run.summary["unstamped"].integer() == 0);
+    std::vector<double> queued;
+    for (std::size_t i = 0; i < run.records.size(); ++i)
+    {
+      const auto& d = run.records[i];
+      BOOST_TEST(d["seq"].integer() == static_cast<long long>(i));
+      BOOST_TEST(d["id"].integer() == static_cast<long long>(i), "id " << d["id"].integer() << " for seq " << i);
+      BOOST_TEST_REQUIRE((d.has("scheduled_ms") && d.has("sent_ms")), send.describe());
+      BOOST_TEST(d["scheduled_ms"].n >= 0.0);
+      BOOST_TEST(d["sent_ms"].n >= d["scheduled_ms"].n);
+      queued.push_back(d["sent_ms"].n - d["scheduled_ms"].n);
+    }
+    return queued;
+  };
+  // Plain veth: nothing waits in the qdisc.
+  auto plain = run_send(20, "64", "200");
+  BOOST_TEST(*std::max_element(plain.begin(), plain.end()) < 10.0);
+
+  lab.a.run("tc qdisc add dev " + lab.a_if.name + " root tbf rate 1mbit burst 5120 latency 2s");
+  // A burst: 20 send calls within a few milliseconds.
+  auto shaped = run_send(20, "1000", "1000000");
+  BOOST_TEST_MESSAGE("time in tbf of the last datagram: " << ms3(shaped.back()) << " ms");
+  // The last one waited for the bucket: 125.8 ms after the first was
+  // queued, minus the time the calls took (allowed: 40 ms), plus at most
+  // 50 ms of scheduling.
+  BOOST_TEST((shaped.back() >= 85.0 && shaped.back() <= 176.0), shaped.back());
+  BOOST_TEST(shaped.front() < 10.0, shaped.front());
+}
+
+// ssmping: the round trip from kernel stamps lies inside the program's, and
+// a delay line holding each request 20 ms moves both by 20 ms. Oracles: the
+// delay line's hold, this tool's ssmpingd on b answering at once.
+BOOST_AUTO_TEST_CASE(ssmping_kernel_rtt_against_a_delay_line, *t::needs_root() * needs_cli())
+{
+  auto lab = t::two_hosts();
+  auto server = lab.b.spawn(args({"ssmpingd"}));
+  BOOST_TEST_REQUIRE(server.wait_line("listening") == "ssmpingd listening on 0.0.0.0:4321", server.describe());
+  auto ping = [&] {
+    auto client = lab.a.spawn(args({"ssmping", lab.b_if.address.to_string(), "--count", "5", "--interval", "0.05",
+        "--json"}));
+    auto run = split_summary(finish(client));
+    BOOST_TEST_REQUIRE(run.records.size() == 10u, client.describe());
+    std::vector<std::pair<double, double>> out;   // (rtt, kernel rtt)
+    for (const auto& rep : run.records)
+    {
+      BOOST_TEST_REQUIRE(rep.has("kernel_rtt_ms"), client.describe());
+      BOOST_TEST(rep["kernel_rtt_ms"].n > 0.0);
+      BOOST_TEST(rep["kernel_rtt_ms"].n <= rep["rtt_ms"].n, rep["kernel_rtt_ms"].n << " vs " << rep["rtt_ms"].n);
+      out.emplace_back(rep["rtt_ms"].n, rep["kernel_rtt_ms"].n);
+    }
+    BOOST_TEST(run.summary["unicast"].has("kernel_rtt_avg_ms"));
+    BOOST_TEST(run.summary["multicast"].has("kernel_rtt_avg_ms"));
+    BOOST_TEST_MESSAGE("ssmping unicast rtt avg " << ms3(run.summary["unicast"]["rtt_avg_ms"].n) << " ms, kernel "
+                                                  << ms3(run.summary["unicast"]["kernel_rtt_avg_ms"].n) << " ms");
+    return out;
+  };
+  for (const auto& [rtt, kernel] : ping())
+    BOOST_TEST(rtt < 10.0, rtt);
+
+  // Requests through the delay line, replies straight back over the veth
+  // (so a's reverse-path filter must not insist on dly0).
+  auto line = start_delay_line(lab, 20);
+  lab.a.sysctl("net.ipv4.conf.all.rp_filter", "0");
+  lab.a.sysctl("net.ipv4.conf." + lab.a_if.name + ".rp_filter", "0");
+  lab.a.add_route(lab.b_if.address.to_string() + "/32 dev dly0 src " + lab.a_if.address.to_string());
+  for (const auto& [rtt, kernel] : ping())
+  {
+    BOOST_TEST(kernel >= 20.0, "a kernel round trip of " << kernel << " ms through a line that holds 20 ms");
+    BOOST_TEST(rtt <= 70.0, rtt);
+  }
+  stop_delay_line(line);
+}
 
 // Oracle: `ip -o link` and `ip -o -4 addr` inside the host.
 BOOST_AUTO_TEST_CASE(interfaces_lists_every_link_as_ip_does, *t::needs_root() * needs_cli())
@@ -460,6 +705,7 @@ BOOST_AUTO_TEST_CASE(listen_reports_what_a_python_sender_sent, *t::needs_root() 
     BOOST_TEST(d["tos"].integer() == 0xb9);
     BOOST_TEST(d["bytes"].integer() == 7);   // "hello 0"
     BOOST_TEST(!d.has("seq"), "a sequence number for a foreign payload");
+    BOOST_TEST(!d.has("arrival_ns"), "a kernel stamp without --timestamps");
   }
   BOOST_TEST_REQUIRE(run.has_summary);
   BOOST_TEST(run.summary["received"].integer() == 3);
@@ -745,6 +991,11 @@ BOOST_AUTO_TEST_CASE(our_ssmping_against_debian_ssmpingd_on_one_link, *t::needs_
     BOOST_TEST(rep["ttl"].integer() == 64);
     BOOST_TEST(rep["hops"].integer() == 0);
     BOOST_TEST((rep["rtt_ms"].n > 0 && rep["rtt_ms"].n < 1000), rep["rtt_ms"].n);
+    // The kernel's round trip (send stamp to arrival stamp) lies inside the
+    // program's (before the send call to after the receive).
+    BOOST_TEST_REQUIRE(rep.has("kernel_rtt_ms"));
+    BOOST_TEST((rep["kernel_rtt_ms"].n > 0 && rep["kernel_rtt_ms"].n <= rep["rtt_ms"].n),
+        rep["kernel_rtt_ms"].n << " vs " << rep["rtt_ms"].n);
     unicast += rep["kind"].s == "unicast";
     multicast += rep["kind"].s == "multicast";
   }
