@@ -601,7 +601,14 @@ BOOST_AUTO_TEST_CASE(next_layer_cancel_reaches_the_wait_while_datagrams_arrive, 
   t::run_for(s.ctx, 1s);
   const double used = t::thread_cpu_seconds() - before;
   BOOST_TEST(!send.done, t::error_text(send.ec));
-  BOOST_TEST(used < cpu_limit_strict, used << " s of CPU while waiting 1 s with datagrams arriving");
+  // Each arrival wakes Asio's reactor once (its edge-triggered registration
+  // reports EPOLLIN, although nothing reads): a few tens of microseconds, which
+  // any Asio socket with a write pending pays. The bound allows that per
+  // arrival (measured: 12 us on a quiet machine, 50 us beside CI's sanitizer
+  // build); a spin, or a wait that re-arms on every arrival, takes the second.
+  const double allowed = cpu_limit_strict + fed.load() * 150e-6;
+  BOOST_TEST(used < allowed, used << " s of CPU while waiting 1 s with " << fed.load()
+                                  << " datagrams arriving (allowed " << allowed << " s)");
   const auto seen = cancel_and_complete(s, send, [&] { s.tx.next_layer().cancel(); });
   BOOST_TEST(seen < cancel_limit, "cancellation seen after " << seen.count() << " us");
   BOOST_TEST(send.ec == net::error::operation_aborted, t::error_text(send.ec));
