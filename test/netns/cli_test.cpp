@@ -616,8 +616,11 @@ BOOST_AUTO_TEST_CASE(ssmping_kernel_rtt_against_a_delay_line, *t::needs_root() *
                                                   << ms3(run.summary["unicast"]["kernel_rtt_avg_ms"].n) << " ms");
     return out;
   };
-  for (const auto& [rtt, kernel] : ping())
-    BOOST_TEST(rtt < 10.0, rtt);
+  // The shortest round trip shows the path: one reply can be late on a busy
+  // machine (14 ms seen beside CI's ASan build), the fastest of ten is not.
+  const auto direct = ping();
+  const double fastest = std::min_element(direct.begin(), direct.end())->first;
+  BOOST_TEST(fastest < 10.0, "the fastest of " << direct.size() << " direct round trips: " << fastest << " ms");
 
   // Requests through the delay line, replies straight back over the veth
   // (so a's reverse-path filter must not insist on dly0).
