@@ -9,16 +9,16 @@
 // <mswsock.h>) at compile time. Numbers mingw-w64 lacks are checked against
 // nothing here; detail/cmsg_layout.hpp names the SDK header they come from.
 
+// <mstcpip.h> declares the timestamping names for Windows 10 20H1
+// (NTDDI_WIN10_FE) and later only; this file declares nothing and checks
+// numbers, so it asks for them, before the first Windows header.
+#if defined(_WIN32) && !defined(NTDDI_VERSION)
+# define NTDDI_VERSION 0x0A00000A
+#endif
+
 #include <asio_ipv4/detail/platform.hpp>
 
 #if defined(ASIO_IPV4_PLATFORM_WINDOWS)
-
-// <mstcpip.h> declares the timestamping names for Windows 10 20H1
-// (NTDDI_WIN10_FE) and later only; this file declares nothing and checks
-// numbers, so it asks for them.
-#if !defined(NTDDI_VERSION)
-# define NTDDI_VERSION 0x0A00000A
-#endif
 
 #include <asio_ipv4/detail/cmsg_layout.hpp>
 #include <asio_ipv4/ip4/value_options.hpp>
