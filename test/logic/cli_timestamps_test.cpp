@@ -30,7 +30,8 @@ namespace {
 
 constexpr std::uint64_t base = 1'700'000'000'000'000'000ull;   // 2023-11-14, in ns
 
-bool near(double a, double b) { return std::abs(a - b) < 1e-9; }
+// (Not "near": <windows.h> defines near and far as macros.)
+bool close_to(double a, double b) { return std::abs(a - b) < 1e-9; }
 
 } // namespace
 
@@ -64,7 +65,7 @@ BOOST_AUTO_TEST_CASE(delay_and_rfc3550_jitter)
   BOOST_TEST(d.average() == 1.375);
   // |D| = 0.5, 1.0, 2.0 ms: J = 0.5/16 = 0.03125, then 0.03125 + (1 - 0.03125)/16
   // = 0.091796875, then 0.091796875 + (2 - 0.091796875)/16 = 0.2110595703125.
-  BOOST_TEST(near(d.jitter(), 0.2110595703125), d.jitter());
+  BOOST_TEST(close_to(d.jitter(), 0.2110595703125), d.jitter());
 }
 
 BOOST_AUTO_TEST_CASE(clock_offset_moves_delay_not_jitter)
@@ -81,8 +82,8 @@ BOOST_AUTO_TEST_CASE(clock_offset_moves_delay_not_jitter)
   }
   BOOST_TEST(behind.min() == -4.5);
   BOOST_TEST(behind.max() == -3.5);
-  BOOST_TEST(near(behind.jitter(), same.jitter()));
-  BOOST_TEST(near(same.jitter(), 0.03125 + (1.0 - 0.03125) / 16));
+  BOOST_TEST(close_to(behind.jitter(), same.jitter()));
+  BOOST_TEST(close_to(same.jitter(), 0.03125 + (1.0 - 0.03125) / 16));
 }
 
 BOOST_AUTO_TEST_CASE(send_stamps_pair_by_id)
@@ -112,9 +113,9 @@ BOOST_AUTO_TEST_CASE(send_stamps_pair_by_id)
   BOOST_TEST(m.duplicated() == 1u);
   // Delays after the call: scheduled 0.030 and 0.020 ms, sent 0.045 and 0.050 ms.
   BOOST_TEST(m.scheduled_delay().count() == 2u);
-  BOOST_TEST(near(m.scheduled_delay().min(), 0.020));
-  BOOST_TEST(near(m.scheduled_delay().max(), 0.030));
-  BOOST_TEST(near(m.sent_delay().average(), 0.0475));
+  BOOST_TEST(close_to(m.scheduled_delay().min(), 0.020));
+  BOOST_TEST(close_to(m.scheduled_delay().max(), 0.030));
+  BOOST_TEST(close_to(m.sent_delay().average(), 0.0475));
   // Id 2 lacks its sent stamp.
   auto left = m.take_pending();
   BOOST_TEST_REQUIRE(left.size() == 1u);
